@@ -1,0 +1,74 @@
+/**
+ * The `agentdock` command: a thin front end on the control-plane core for terminals and CI.
+ * Deterministic exit codes (0 ok, 1 failed, 2 usage), plain output when not on a TTY.
+ */
+import { runInit, initHelp } from './commands/init';
+import { runValidate, validateHelp } from './commands/validate';
+import { EXIT, processTerminal, UsageError } from './terminal';
+import type { Terminal } from './terminal';
+
+declare const AGENTDOCK_VERSION: string | undefined;
+
+interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[], terminal: Terminal): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  validate: { summary: 'check a Dockfile as precisely as a compiler checks code', help: validateHelp, run: runValidate },
+  init: { summary: 'create a working agent project with a Dockfile', help: initHelp, run: runInit },
+};
+
+/** The version baked in at build time (esbuild define), or read from package.json in development. */
+function version(): string {
+  return typeof AGENTDOCK_VERSION === 'string' ? AGENTDOCK_VERSION : 'dev';
+}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `AgentDock ${version()} — deploy, govern and observe LLM agents.
+
+Usage: agentdock <command> [options]
+
+Commands:
+${lines.join('\n')}
+
+Options:
+  -h, --help     show help (also: agentdock <command> --help)
+  -v, --version  print the version
+
+Exit codes: 0 success, 1 failure, 2 usage error.`;
+}
+
+/** Runs the CLI with the given arguments (without `node` and the script path); resolves to the exit code. */
+export async function runCli(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic ? COMMANDS[topic] : undefined;
+    terminal.out(command ? command.help : mainHelp());
+    return topic && !command ? EXIT.usage : name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '-v' || name === '--version') {
+    terminal.out(version());
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    terminal.err(`agentdock: unknown command ${JSON.stringify(name)}. Commands: ${Object.keys(COMMANDS).join(', ')}. See agentdock --help.`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, terminal);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      terminal.err(`agentdock ${name}: ${error.message}`);
+      terminal.err(`See agentdock ${name} --help.`);
+      return EXIT.usage;
+    }
+    terminal.err(`agentdock ${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.failed;
+  }
+}
