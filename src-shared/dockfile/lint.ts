@@ -104,7 +104,7 @@ export const LINT_RULES: readonly LintRule[] = [
     check: ({ value }) => {
       const name = valueAt(value, ['agent', 'name']);
       if (typeof name !== 'string' || !name.includes('_')) return [];
-      return [{ segments: ['agent', 'name'], message: `agent.name ${name} deploys as ${toResourceName(name)} on Kubernetes and Docker`, fix: `rename the agent ${toResourceName(name)} to use one name everywhere` }];
+      return [{ segments: ['agent', 'name'], message: `${name} deploys as ${toResourceName(name)} on Kubernetes and Docker`, fix: `rename the agent ${toResourceName(name)} to use one name everywhere` }];
     },
   },
   {

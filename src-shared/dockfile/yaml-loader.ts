@@ -98,6 +98,7 @@ class Loader {
   private readonly unresolvedPaths = new Set<string>();
   private readonly interpolatedPaths = new Set<string>();
   private readonly files: string[] = [];
+  private readonly texts = new Map<string, string>();
   private totalBytes = 0;
   private values = 0;
   private budgetExceeded = false;
@@ -195,6 +196,7 @@ class Loader {
   private parse(path: string, text: string | undefined): ParsedFile | undefined {
     if (text === undefined) return undefined;
     this.files.push(path);
+    this.texts.set(path, text);
     this.sourceMap.addFile(path, text);
     let doc: Document.Parsed;
     try {
@@ -350,7 +352,7 @@ class Loader {
 
   private expandInclude(node: Scalar, file: string, path: (string | number)[], includeStack: string[], depth: number, key?: { start: number; end: number }): unknown {
     const resolution = this.resolutions.get(node);
-    const span = spanOf(node);
+    const span = this.includeSpan(file, node);
     if (!resolution || !resolution.ok) {
       const failure: { code: DockfileErrorCode; name?: ReadErrorName; message: string; fix?: string } = resolution ?? { code: 4001, message: 'include was not loaded' };
       this.report(file, span, { code: failure.code, ...(failure.code === 4001 ? { name: failure.name ?? 'IncludeError' } : {}), path: formatPath(path), message: failure.message, ...(failure.fix ? { fix: failure.fix } : {}) });
@@ -391,6 +393,15 @@ class Loader {
     // `port: ${PORT}` should still be a number once PORT is known, as in Compose files.
     if (result.whole && node.type === Scalar.PLAIN && !result.problems.length) return retypePlainScalar(result.value);
     return result.value;
+  }
+
+  /** The span of an `!include path` node including its tag, which YAML's range leaves out. */
+  private includeSpan(file: string, node: Scalar): { start: number; end: number } {
+    const span = spanOf(node);
+    const text = this.texts.get(file) ?? '';
+    const tag = text.lastIndexOf('!include', span.start);
+    const sameLine = tag >= 0 && !text.slice(tag, span.start).includes('\n');
+    return sameLine ? { start: tag, end: span.end } : span;
   }
 
   private report(file: string, span: { start: number; end: number }, d: DiagnosticDraft): void {

@@ -42,12 +42,12 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
   return { ok: true, name, files: files.map((file) => file.path) };
 }
 
-/** A valid agent name from a directory name: `My Agent!` → `my-agent`. */
+/** A valid, DNS-safe agent name from a directory name: `My_Agent!` → `my-agent`. */
 export function agentNameFromDirectory(directory: string): string {
   const base = path
     .basename(path.resolve(directory))
     .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '')
     .replace(/[^a-z0-9]+$/, '')
     .slice(0, 63)

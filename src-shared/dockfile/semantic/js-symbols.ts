@@ -294,8 +294,8 @@ class TokenStream {
    * full parser (an apostrophe in JSX text, a misread regex), so one bad line does not hide
    * every export below it.
    */
-  resyncAt(token: JsToken): void {
-    if (this.depth > 0 && token.type === 'name' && (token.value === 'export' || token.value === 'module') && this.lexer.atColumnZero(token)) {
+  private resyncAt(token: JsToken): void {
+    if (token.type === 'name' && (token.value === 'export' || token.value === 'module') && this.lexer.atColumnZero(token)) {
       if (token.value === 'export' || isName(this.peek(2), 'exports')) this.depth = 0;
     }
   }
@@ -306,7 +306,10 @@ class TokenStream {
       if (token === undefined) this.ended = true;
       else this.buffer.push(token);
     }
-    return this.buffer[ahead];
+    const token = this.buffer[ahead];
+    // Every loop peeks before consuming, so resyncing here also ends any skip in progress.
+    if (ahead === 0 && token !== undefined && this.depth > 0) this.resyncAt(token);
+    return token;
   }
 
   next(): JsToken | undefined {
@@ -373,7 +376,6 @@ class JsModuleScanner {
   run(): void {
     const s = this.s;
     for (let token = s.peek(); token !== undefined; token = s.peek()) {
-      s.resyncAt(token);
       if (s.depth === 0 && token.type === 'name' && this.statement(token)) continue;
       s.next();
     }

@@ -163,6 +163,8 @@ const hex2 = (cp: number): string => '\\x' + cp.toString(16).padStart(2, '0');
 
 function literalJs(cp: number, inClass: boolean): string {
   const ch = String.fromCodePoint(cp);
+  if (cp < 0x20 || cp === 0x7f) return hex2(cp);
+  if (cp === 0x2028 || cp === 0x2029) return '\\u' + cp.toString(16);
   return (inClass ? CLASS_SPECIAL : SYNTAX_CHARS).includes(ch) ? '\\' + ch : ch;
 }
 
@@ -322,46 +324,43 @@ class Parser {
     if (depth >= MAX_NESTING) {
       this.fail(`groups nested more than ${MAX_NESTING} deep at position ${start}: flatten the pattern`, start, true);
     }
-    this.i++;
+    const py = this.dialect === 'python';
+    const rest = this.src.slice(start + 1, start + 4);
     let open = '(';
     let look = false;
     let capture: number | null = null;
     let name: string | null = null;
-    if (this.src[this.i] !== '?') {
+    if (!rest.startsWith('?')) {
       capture = ++this.groupCount;
+      this.i = start + 1;
+    } else if (rest.startsWith('?:')) {
+      open = '(?:';
+      this.i = start + 3;
+    } else if (/^\?(?:[=!]|<[=!])/.test(rest)) {
+      open = '(' + (rest[1] === '<' ? rest : rest.slice(0, 2));
+      look = true;
+      this.i = start + open.length;
+    } else if (rest.startsWith('?<') || (rest.startsWith('?P<') && py)) {
+      this.i = start + (rest[1] === 'P' ? 4 : 3);
+      name = this.groupName(start, '>');
+      if (this.names.has(name)) this.fail(`redefinition of group name '${name}' at position ${start}: rename one of them`, start);
+      this.names.set(name, false);
+      capture = ++this.groupCount;
+      open = `(?<${name}>`;
+    } else if (rest.startsWith('?P=') && py) {
+      this.i = start + 4;
+      const ref = this.groupName(start, ')');
+      const closed = this.names.get(ref);
+      if (closed === undefined) this.fail(`unknown group name '${ref}' at position ${start}`, start);
+      if (!closed) this.fail(`cannot refer to open group '${ref}' at position ${start}`, start);
+      return { type: 'backref', js: `\\k<${ref}>`, start, end: this.i };
+    } else if (rest.startsWith('?#') && py) {
+      const close = this.src.indexOf(')', start);
+      if (close < 0) this.fail(`unterminated comment at position ${start}: add a closing ')'`, start);
+      this.i = close + 1;
+      return null;
     } else {
-      const rest = this.src.slice(this.i + 1, this.i + 3);
-      if (rest.startsWith(':')) {
-        open = '(?:';
-      } else if (/^(?:[=!]|<[=!])/.test(rest)) {
-        open = '(?' + (rest[0] === '<' ? rest : rest[0]);
-        look = true;
-      } else if (rest.startsWith('P<') || rest.startsWith('<')) {
-        if (rest[0] === 'P' && this.dialect === 'js') this.fail(`invalid group at position ${start}`, start);
-        this.i += rest[0] === 'P' ? 3 : 2;
-        name = this.groupName(start, '>');
-        if (this.names.has(name)) this.fail(`redefinition of group name '${name}' at position ${start}: rename one of them`, start);
-        this.names.set(name, false);
-        capture = ++this.groupCount;
-        this.i -= 1; // realign: the common path below skips the opening text by its length
-        open = `(?<${name}>`;
-      } else if (rest.startsWith('P=') && this.dialect === 'python') {
-        this.i += 3;
-        const ref = this.groupName(start, ')');
-        const closed = this.names.get(ref);
-        if (closed === undefined) this.fail(`unknown group name '${ref}' at position ${start}`, start);
-        if (!closed) this.fail(`cannot refer to open group '${ref}' at position ${start}`, start);
-        return { type: 'backref', js: `\\k<${ref}>`, start, end: this.i };
-      } else if (rest.startsWith('#') && this.dialect === 'python') {
-        const close = this.src.indexOf(')', this.i);
-        if (close < 0) this.fail(`unterminated comment at position ${start}: add a closing ')'`, start);
-        this.i = close + 1;
-        return null;
-      } else {
-        this.unsupportedGroup(start, rest);
-      }
-      if (name === null) this.i += open.length - 1;
-      else this.i += 1;
+      this.unsupportedGroup(start);
     }
     if (capture !== null) this.openGroups.add(capture);
     const body = this.alternation(depth + 1);
@@ -372,12 +371,12 @@ class Parser {
     return { type: 'group', open, look, body, start, end: this.i };
   }
 
-  private unsupportedGroup(start: number, rest: string): never {
-    const c = rest[0];
+  private unsupportedGroup(start: number): never {
+    const c = this.src[start + 2];
     if (c === undefined) this.fail(`unterminated group at position ${start}: add a closing ')'`, start);
     if (c === '>') this.fail(`atomic group (?>...) at position ${start} is not supported in JavaScript: use (?:...)`, start);
     if (c === '(') this.fail(`conditional group (?(...)...) at position ${start} is not supported: use an alternation`, start);
-    const m = /^[-aiLmsux]+[:)]/.exec(this.src.slice(this.i + 1, this.i + 12));
+    const m = /^[-aiLmsux]+[:)]/.exec(this.src.slice(start + 2, start + 14));
     if (m?.[0].endsWith(')')) {
       this.fail(`inline flag (?${m[0]} at position ${start} must be at the very start of the pattern: move it to the beginning`, start);
     }
@@ -566,15 +565,11 @@ export function emitJs(node: RegexNode): string {
     case 'backref':
       return node.js;
     case 'seq': {
-      let out = '';
-      node.items.forEach((item, k) => {
-        const js = emitJs(item);
-        const next = node.items[k + 1];
-        // \1 followed by a literal 0 would read as \10 (only reachable through (?x) whitespace).
-        const guard = item.type === 'backref' && /\d$/.test(js) && next !== undefined && /^\d/.test(emitJs(next));
-        out += guard ? `(?:${js})` : js;
-      });
-      return out;
+      const parts = node.items.map(emitJs);
+      // \1 followed by a literal 0 would read as \10 (only reachable through (?x) whitespace).
+      return parts
+        .map((js, k) => (node.items[k]!.type === 'backref' && /\d$/.test(js) && /^\d/.test(parts[k + 1] ?? '') ? `(?:${js})` : js))
+        .join('');
     }
     case 'alt':
       return node.branches.map(emitJs).join('|');

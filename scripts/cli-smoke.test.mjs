@@ -1,0 +1,47 @@
+// Smoke test of the built `agentdock` command (bin/agentdock.js → out/cli/agentdock.js), run by
+// `npm test` after the build: the bundle must work as a user runs it, outside the test runner.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'agentdock.js');
+const agentdock = (args, cwd) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+test('--version prints the package version', () => {
+  const { version } = JSON.parse(execFileSync(process.execPath, ['-p', `JSON.stringify(require(${JSON.stringify(join(root, 'package.json'))}))`], { encoding: 'utf8' }));
+  const result = agentdock(['--version'], root);
+  assert.equal(result.status, 0);
+  assert.equal(result.stdout.trim(), version);
+});
+
+test('init then validate, from the bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  try {
+    assert.equal(agentdock(['init', 'demo-agent', '--language', 'typescript'], dir).status, 0);
+    const result = agentdock(['validate', 'demo-agent'], dir);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^✓ Validated successfully: demo-agent\/Dockfile\.yaml — agent demo-agent \(langgraph, typescript\)$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an invalid Dockfile exits 1 with file:line:col lines; usage errors exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  try {
+    cpSync(join(root, 'src-shared/dockfile/testdata/full'), dir, { recursive: true });
+    const invalid = agentdock(['validate', '--json'], dir);
+    assert.equal(invalid.status, 1);
+    assert.equal(JSON.parse(invalid.stdout).errorCount, 3);
+    const human = agentdock(['validate'], dir);
+    assert.match(human.stdout, /^Dockfile\.yaml:28:17 error 4001 EnvInterpolationError auth\.jwt\.secret_key: \$\{JWT_SECRET\} is not set/m);
+    assert.equal(agentdock(['validate', '--nope'], dir).status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
