@@ -11,7 +11,7 @@
 // so users write what they would write for Python and the runtime gets strict, exact semantics.
 // Remaining differences, deliberately kept: \d, \w and \b are ASCII-only (as with Python's (?a)),
 // and `$` without (?m) matches only at the very end, not before a final newline.
-import { ANY, emitJs, foldCase, intersectSets, isSubset, parseRegex, quantifierText, setHas, unionSets } from './regex-syntax';
+import { ANY, caseImage, emitJs, intersectSets, isSubset, parseRegex, quantifierText, setHas, unionSets } from './regex-syntax';
 import type { CharSet, RegexNode, RepeatNode } from './regex-syntax';
 
 export interface CompiledPattern {
@@ -72,7 +72,7 @@ const isLoop = (n: RepeatNode): boolean => n.max === Infinity || n.max > UNROLL_
 
 const PREFERRED = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ -._@';
 
-/** Interns character sets (case-folded under (?i)) and answers "is there a character in all of these". */
+/** Interns character sets (as case images under (?i)) and answers "is there a character in all of these". */
 class SetTable {
   readonly list: CharSet[] = [];
   private readonly ids = new Map<CharSet, number>();
@@ -82,7 +82,7 @@ class SetTable {
   id(raw: CharSet): number {
     let id = this.ids.get(raw);
     if (id === undefined) {
-      id = this.list.push(this.fold ? foldCase(raw) : raw) - 1;
+      id = this.list.push(this.fold ? caseImage(raw) : raw) - 1;
       this.ids.set(raw, id);
     }
     return id;
@@ -315,8 +315,13 @@ function findAmbiguousCycle(nfa: Nfa, budget: Budget): number[] | null {
       }
     };
     let head = 0;
+    const seeded = new Set<string>();
     for (const p of group) {
       const out = next(p);
+      // The states after one loop's branches all share a successor list; seed each list once.
+      const listKey = out.join();
+      if (seeded.has(listKey)) continue;
+      seeded.add(listKey);
       for (let x = 0; x < out.length; x++) {
         for (let y = x + 1; y < out.length; y++) {
           spend(budget);

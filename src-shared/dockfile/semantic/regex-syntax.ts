@@ -64,29 +64,63 @@ export function setHas(a: CharSet, cp: number): boolean {
   return false;
 }
 
+function size(a: CharSet): number {
+  let n = 0;
+  for (let k = 0; k < a.length; k += 2) n += a[k + 1]! - a[k]! + 1;
+  return n;
+}
+
+function forEachCodePoint(a: CharSet, visit: (cp: number) => void): void {
+  for (let k = 0; k < a.length; k += 2) for (let cp = a[k]!; cp <= a[k + 1]!; cp++) visit(cp);
+}
+
+/** The representative of a code point's case class (k, K and the Kelvin sign all give k). */
+function canonicalCase(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  for (const candidate of [ch.toUpperCase().toLowerCase(), ch.toLowerCase()]) {
+    const c = candidate.codePointAt(0)!;
+    if (candidate.length === (c > 0xffff ? 2 : 1)) return c;
+  }
+  return cp;
+}
+
+const CASE_LIMIT = 1024;
+const caseCache = new Map<string, CharSet>();
+
 /**
- * Over-approximates what a set matches under the `i` flag. ASCII letters are folded exactly;
- * for the rest we would need Unicode case tables, so any non-ASCII member makes the set claim
- * all of non-ASCII (plus k/s, which fold with the Kelvin sign and long s). Overlap tests only
- * need a superset: a false "overlaps" costs a warning, a false "disjoint" would hide one.
+ * Maps a set to the case classes it touches, so that under the `i` flag two sets overlap exactly
+ * when their images do. Exact for sets (or complements) up to CASE_LIMIT code points; beyond
+ * that it over-approximates, which for overlap tests only costs a warning, never hides one.
  */
-export function foldCase(a: CharSet): CharSet {
-  const extra: number[] = [];
-  for (let k = 0; k < a.length; k += 2) {
-    const lo = a[k]!;
-    const hi = a[k + 1]!;
-    for (const [from, to, delta] of [[0x41, 0x5a, 32], [0x61, 0x7a, -32]] as const) {
-      const l = Math.max(lo, from);
-      const h = Math.min(hi, to);
-      if (l <= h) extra.push(l + delta, h + delta);
+export function caseImage(a: CharSet): CharSet {
+  const key = a.join();
+  const cached = caseCache.get(key);
+  if (cached) return cached;
+  const out: number[] = [];
+  const add = (cp: number): void => {
+    out.push(cp, cp);
+  };
+  if (size(a) <= CASE_LIMIT) {
+    forEachCodePoint(a, (cp) => add(canonicalCase(cp)));
+  } else {
+    forEachCodePoint(intersectSets(a, [0, 0x7f]), (cp) => add(canonicalCase(cp)));
+    for (const cp of [0x131, 0x17f, 0x212a]) if (setHas(a, cp)) add(canonicalCase(cp));
+    const nonAscii = intersectSets(a, [0x80, MAX_CP]);
+    const missing = intersectSets(complementSet(a), [0x80, MAX_CP]);
+    out.push(...nonAscii);
+    // A code point outside the set is still in its image if it is the representative of a class.
+    if (size(missing) <= CASE_LIMIT) {
+      forEachCodePoint(missing, (cp) => {
+        if (canonicalCase(cp) === cp && String.fromCodePoint(cp).toUpperCase() !== String.fromCodePoint(cp)) add(cp);
+      });
+    } else {
+      out.push(0x80, MAX_CP);
     }
   }
-  let out = normalize([...a, ...extra]);
-  const nonAscii = out.length > 0 && out[out.length - 1]! >= 0x80;
-  const ks = [0x4b, 0x53, 0x6b, 0x73].some((cp) => setHas(out, cp));
-  if (nonAscii) out = normalize([...out, 0x80, MAX_CP, 0x4b, 0x4b, 0x53, 0x53, 0x6b, 0x6b, 0x73, 0x73]);
-  else if (ks) out = normalize([...out, 0x17f, 0x17f, 0x212a, 0x212a]);
-  return out;
+  const image = normalize(out);
+  if (caseCache.size > 256) caseCache.clear();
+  caseCache.set(key, image);
+  return image;
 }
 
 export const DIGIT: CharSet = [0x30, 0x39];
