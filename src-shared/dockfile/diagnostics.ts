@@ -76,12 +76,13 @@ export function placeDiagnostic(range: SourceRange, d: DiagnosticDraft): Dockfil
   };
 }
 
-/** Orders diagnostics by file, position, then code, so output is stable for CI diffs. */
+/** Orders diagnostics by file, position, errors before warnings, then code, so output is stable for CI diffs. */
 export function compareDiagnostics(a: DockfileDiagnostic, b: DockfileDiagnostic): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
     a.line - b.line ||
     a.column - b.column ||
+    (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
     a.code - b.code ||
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)

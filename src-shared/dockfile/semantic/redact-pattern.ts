@@ -76,7 +76,7 @@ const PREFERRED = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXY
 class SetTable {
   readonly list: CharSet[] = [];
   private readonly ids = new Map<CharSet, number>();
-  private readonly meets = new Map<string, number>();
+  private readonly meets = new Map<number, number>();
   constructor(private readonly fold: boolean) {}
 
   id(raw: CharSet): number {
@@ -90,7 +90,9 @@ class SetTable {
 
   /** A representative code point present in every listed set, or -1. */
   sample(ids: number[]): number {
-    const key = ids.length === 2 && ids[0]! > ids[1]! ? `${ids[1]},${ids[0]}` : ids.join();
+    ids.sort((x, y) => x - y);
+    // Set ids stay below 2^17 (MAX_POSITIONS), so up to three of them pack into one safe integer.
+    const key = ids.reduce((k, id) => k * 131072 + id + 1, 0);
     let cp = this.meets.get(key);
     if (cp === undefined) {
       let set: CharSet = ANY;
