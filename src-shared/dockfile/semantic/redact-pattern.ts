@@ -58,6 +58,7 @@ const MAX_COPIES = 3; // copies of a bounded body that expose every overlap betw
 const WORK_BUDGET = 500_000;
 const MAX_POSITIONS = 100_000;
 const MAX_ANALYSED_LENGTH = 20_000;
+const MAX_FACTOR_DEPTH = 64; // longest common prefix merged between alternatives
 
 class OutOfBudget {}
 interface Budget {
@@ -75,29 +76,30 @@ const PREFERRED = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXY
 /** Interns character sets (as case images under (?i)) and answers "is there a character in all of these". */
 class SetTable {
   readonly list: CharSet[] = [];
-  private readonly ids = new Map<CharSet, number>();
+  private readonly ids = new Map<string, number>(); // by content: every literal 'n' shares one id
   private readonly meets = new Map<number, number>();
   constructor(private readonly fold: boolean) {}
 
   id(raw: CharSet): number {
-    let id = this.ids.get(raw);
+    const key = raw.join();
+    let id = this.ids.get(key);
     if (id === undefined) {
       id = this.list.push(this.fold ? caseImage(raw) : raw) - 1;
-      this.ids.set(raw, id);
+      this.ids.set(key, id);
     }
     return id;
   }
 
-  /** A representative code point present in every listed set, or -1. */
-  sample(ids: number[]): number {
-    ids.sort((x, y) => x - y);
-    // Set ids stay below 2^17 (MAX_POSITIONS), so up to three of them pack into one safe integer.
-    const key = ids.reduce((k, id) => k * 131072 + id + 1, 0);
+  /** A representative code point present in all three sets (pass one id twice for two), or -1. */
+  sample(x: number, y = x, z = y): number {
+    // Hot path: sort without allocating, then pack (ids < 2^17, see MAX_POSITIONS) into one number.
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const key = (x * 131072 + y) * 131072 + z;
     let cp = this.meets.get(key);
     if (cp === undefined) {
-      let set: CharSet = ANY;
-      for (const id of ids) set = intersectSets(set, this.list[id]!);
-      cp = pickChar(set);
+      cp = pickChar(intersectSets(intersectSets(this.list[x]!, this.list[y]!), this.list[z]!));
       this.meets.set(key, cp);
     }
     return cp;
@@ -121,6 +123,11 @@ interface Position {
   sid: number;
   loop: RepeatNode | null; // innermost unbounded repeat around it
   unrolled: RepeatNode | null; // innermost bounded repeat whose copies it belongs to
+}
+
+interface Branch {
+  items: readonly RegexNode[];
+  from: number; // items before this index were merged into a shared prefix
 }
 
 const emptyFrag = (): Frag => ({ first: new Map(), last: new Map(), nul: 1 });
@@ -158,20 +165,58 @@ class Nfa {
         this.build(node.body, loop, unrolled);
         return emptyFrag();
       case 'seq':
-        return node.items.reduce((acc, item) => this.append(acc, this.build(item, loop, unrolled)), emptyFrag());
+        return this.sequence({ items: node.items, from: 0 }, loop, unrolled);
       case 'alt': {
-        const out: Frag = { first: new Map(), last: new Map(), nul: 0 };
-        for (const branch of node.branches) {
-          const f = this.build(branch, loop, unrolled);
-          addInto(out.first, f.first, 1);
-          addInto(out.last, f.last, 1);
-          out.nul = cap(out.nul + f.nul);
-        }
-        return out;
+        const branches = node.branches.map((b) => ({ items: b.type === 'seq' ? b.items : [b], from: 0 }));
+        return this.alternatives(branches, loop, unrolled, 0);
       }
       case 'repeat':
         return this.repeat(node, loop, unrolled);
     }
+  }
+
+  private sequence(branch: Branch, loop: RepeatNode | null, unrolled: RepeatNode | null): Frag {
+    let acc = emptyFrag();
+    for (let k = branch.from; k < branch.items.length; k++) acc = this.append(acc, this.build(branch.items[k]!, loop, unrolled));
+    return acc;
+  }
+
+  /**
+   * Alternation, with branches that start with the same character merged (name1|name2 is built
+   * as name(?:1|2)). Paths map one-to-one, so ambiguity is unchanged, but a word list no longer
+   * makes the pair searches quadratic in the number of words.
+   */
+  private alternatives(branches: Branch[], loop: RepeatNode | null, unrolled: RepeatNode | null, depth: number): Frag {
+    const byHead = new Map<string, Branch[]>();
+    const order: Branch[][] = [];
+    for (const b of branches) {
+      const head = b.items[b.from];
+      if (head?.type !== 'atom' || depth >= MAX_FACTOR_DEPTH) {
+        order.push([b]);
+        continue;
+      }
+      const key = head.set.join();
+      const same = byHead.get(key);
+      if (same) same.push(b);
+      else {
+        byHead.set(key, [b]);
+        order.push(byHead.get(key)!);
+      }
+    }
+    const out: Frag = { first: new Map(), last: new Map(), nul: 0 };
+    for (const group of order) {
+      let f: Frag;
+      if (group.length === 1) f = this.sequence(group[0]!, loop, unrolled);
+      else {
+        const head = this.build(group[0]!.items[group[0]!.from]!, loop, unrolled);
+        const rest = this.alternatives(group.map((b) => ({ items: b.items, from: b.from + 1 })), loop, unrolled, depth + 1);
+        f = this.append(this.append(emptyFrag(), head), rest);
+      }
+      addInto(out.first, f.first, 1);
+      addInto(out.last, f.last, 1);
+      out.nul = cap(out.nul + f.nul);
+    }
+    return out;
   }
 
   private newPosition(set: CharSet, loop: RepeatNode | null, unrolled: RepeatNode | null): number {
@@ -274,8 +319,8 @@ class Nfa {
     return group.length > 1 || this.follow[group[0]!]!.has(group[0]!);
   }
 
-  meet(...ps: number[]): number {
-    return this.sets.sample(ps.map((p) => this.pos[p]!.sid));
+  meet(p: number, q = p, r = q): number {
+    return this.sets.sample(this.pos[p]!.sid, this.pos[q]!.sid, this.pos[r]!.sid);
   }
 
   /** The innermost loop enclosing every position of a component: the loop its cycles come from. */

@@ -1,7 +1,9 @@
-// Smoke test of the built `agentdock` command (bin/agentdock.js → out/cli/agentdock.js), run by
-// `npm test` after the build: the bundle must work as a user runs it, outside the test runner.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+// Smoke tests of the built bundles, run by `npm test` after the build: the `agentdock` command
+// (bin/agentdock.js → out/cli/agentdock.js) and the runtime (out/runtime/agentdock-runtime.js)
+// must work as they are shipped, outside the test runner.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -42,6 +44,36 @@ test('an invalid Dockfile exits 1 with file:line:col lines; usage errors exit 2'
     assert.match(human.stdout, /^Dockfile\.yaml:28:17 error 4001 EnvInterpolationError auth\.jwt\.secret_key: \$\{JWT_SECRET\} is not set/m);
     assert.equal(agentdock(['validate', '--nope'], dir).status, 2);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the runtime bundle serves /health from a config bundle and stops on SIGTERM', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  const spec = {
+    version: '1.0',
+    agent: { name: 'smoke-agent', entrypoint: 'app:run', framework: 'langgraph' },
+    model: { provider: 'openai', name: 'gpt-4o-mini' },
+    io_schema: { input: { type: 'object' }, output: { type: 'object' } },
+    auth: { mode: 'api_key', api_keys: { enabled: true } },
+    expose: { rest: true },
+  };
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+  const runtime = spawn(process.execPath, [join(root, 'out/runtime/agentdock-runtime.js')], {
+    env: { ...process.env, AGENTDOCK_CONFIG_DIR: dir, AGENTDOCK_HOST: '127.0.0.1', AGENTDOCK_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const [chunk] = await once(runtime.stdout, 'data');
+    const { url, agent } = JSON.parse(String(chunk).split('\n')[0]);
+    assert.equal(agent, 'smoke-agent');
+    const health = await (await fetch(`${url}/health`)).json();
+    assert.equal(health.status, 'ok');
+    runtime.kill('SIGTERM');
+    const [code] = await once(runtime, 'exit');
+    assert.equal(code, 0);
+  } finally {
+    runtime.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });
