@@ -8,7 +8,8 @@ import type { DockfileErrorCode, Finding } from './diagnostics';
 import { valueAt } from './schema-check';
 import { DEFAULT_ROLES, RESERVED_PERMISSIONS } from './schema';
 import { toResourceName } from './names';
-import { analyzeBacktracking, compileRedactPattern } from './semantic/redact-pattern';
+import { analyzeBacktracking } from './semantic/backtracking-analysis';
+import { compileRedactPattern } from './semantic/redact-pattern';
 
 export interface LintContext {
   /** The value as written (after includes and interpolation). */

@@ -87,11 +87,9 @@ function canonicalCase(cp: number): number {
 const CASE_LIMIT = 1024;
 const caseCache = new Map<string, CharSet>();
 
-/**
- * Maps a set to the case classes it touches, so that under the `i` flag two sets overlap exactly
- * when their images do. Exact for sets (or complements) up to CASE_LIMIT code points; beyond
- * that it over-approximates, which for overlap tests only costs a warning, never hides one.
- */
+// Exact for sets (or complements) up to CASE_LIMIT code points; beyond that it over-approximates,
+// which for overlap tests only costs a warning, never hides one.
+/** Maps a set to the case classes it touches: under the `i` flag two sets overlap iff their images do. */
 export function caseImage(a: CharSet): CharSet {
   const key = a.join();
   const cached = caseCache.get(key);
@@ -179,6 +177,14 @@ const CLASS_SPECIAL = '\\]^-[';
 const FLAG_LETTERS = 'aiLmsux';
 const VERBOSE_SPACE = ' \t\n\r\v\f';
 const NAME = /^[\p{ID_Start}_][\p{ID_Continue}]*$/u;
+const CLASS_ESCAPES: Record<string, CharSet> = {
+  d: DIGIT,
+  D: complementSet(DIGIT),
+  w: WORD,
+  W: complementSet(WORD),
+  s: SPACE,
+  S: complementSet(SPACE),
+};
 const CONTROL_ESCAPES: Record<string, [number, string]> = {
   n: [10, '\\n'],
   t: [9, '\\t'],
@@ -214,7 +220,9 @@ class Parser {
     private readonly dialect: Dialect,
     jsFlags: string,
   ) {
-    for (const f of 'ims' as const) this.flags[f as 'i' | 'm' | 's'] = jsFlags.includes(f);
+    this.flags.i = jsFlags.includes('i');
+    this.flags.m = jsFlags.includes('m');
+    this.flags.s = jsFlags.includes('s');
   }
 
   run(): ParseResult {
@@ -414,6 +422,7 @@ class Parser {
     if (m?.[0].endsWith(')')) {
       this.fail(`inline flag (?${m[0]} at position ${start} must be at the very start of the pattern: move it to the beginning`, start);
     }
+    if (/^[-aiLmsux]+$/.test(this.src.slice(start + 2))) this.fail(`unterminated inline flag at position ${start}: add a closing ')'`, start);
     if (m) this.fail(`scoped flags (?${m[0]}...) at position ${start} are not supported: put a flag like (?i) at the very start instead`, start);
     this.fail(`unknown group syntax '(?${c}' at position ${start}`, start);
   }
@@ -491,12 +500,8 @@ class Parser {
     const c = String.fromCodePoint(cp);
     this.i += c.length;
     const py = this.dialect === 'python';
-    const sets: Record<string, CharSet> = { d: DIGIT, w: WORD, s: SPACE };
-    const lower = c.toLowerCase();
-    if (lower in sets && 'dDwWsS'.includes(c)) {
-      const set = sets[lower]!;
-      return { kind: 'set', set: c === lower ? set : complementSet(set), js: '\\' + c };
-    }
+    const set = CLASS_ESCAPES[c];
+    if (set) return { kind: 'set', set, js: '\\' + c };
     const control = CONTROL_ESCAPES[c];
     if (control) return { kind: 'char', cp: control[0], js: control[1] };
     if (c === 'b') return inClass ? { kind: 'char', cp: 8, js: '\\b' } : { kind: 'assert', js: '\\b' };
@@ -538,6 +543,7 @@ class Parser {
       this.i++;
       return { kind: 'char', cp: this.src.charCodeAt(this.i - 1) % 32, js: this.src.slice(start, this.i) };
     }
+    if (c === 'N' && py) this.fail(`named escape \\N{...} at position ${start} is not supported: write the character itself or \\uXXXX`, start);
     if (c >= '0' && c <= '9') return this.numericEscape(c, inClass, start);
     if (/[A-Za-z]/.test(c)) {
       this.fail(`bad escape \\${c} at position ${start}: remove the backslash, or write \\\\${c} for a literal backslash`, start);
