@@ -137,3 +137,20 @@ function firstError(result: ValidationResult): DockfileDiagnostic | undefined {
 function relativeFiles(project: Project): Record<string, string> {
   return Object.fromEntries(Object.entries(project.files).map(([path, text]) => [path.slice(project.dir.length + 1), text]));
 }
+
+describe('io_schema explanations', () => {
+  it('says once, with 4004, that io_schema must be a mapping', async () => {
+    const text = minimal.dockfile.replace(/io_schema:\n(?: {2}.*\n)+/, 'io_schema: [input, output]\n');
+    const result = await validateText(minimal, text);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 4004, path: 'io_schema', message: 'io_schema must be a mapping, got a list' });
+  });
+
+  it('flags a required field that is not declared, with a suggestion', async () => {
+    const text = minimal.dockfile.replace('properties: { document: { type: string } }', 'required: [documnet]\n    properties: { document: { type: string } }');
+    const result = await validateText(minimal, text);
+    expect(firstError(result)).toMatchObject({ code: 4004, path: 'io_schema.input.required[0]' });
+    expect(firstError(result)?.message).toContain('did you mean document?');
+  });
+});

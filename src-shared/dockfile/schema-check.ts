@@ -26,7 +26,7 @@ export function checkSchema(value: unknown, unresolvedPaths: ReadonlySet<string>
   for (const error of validateSchema.errors ?? []) {
     const segments = pointerToSegments(error.instancePath);
     // io_schema has its own explainer; Ajv's oneOf branches would report every branch's complaints.
-    if (segments[0] === 'io_schema' && segments.length >= 1 && !(segments.length === 1 && error.keyword === 'type')) continue;
+    if (segments[0] === 'io_schema') continue;
     if (unresolvedPaths.has(formatPath(segments))) continue;
     const explained = explain(error, segments, value);
     if (!explained) continue;
