@@ -182,6 +182,17 @@ describe('Python adapter: runnables, callables and generators', () => {
   });
 });
 
+describe('Python adapter: standard library only', () => {
+  it('serves a plain agent on an interpreter without LangChain or httpx', async () => {
+    await writeFile(path.join(tempDir, 'bare.py'), 'def agent(payload, config):\n    return {"sum": sum(payload["numbers"]), "trace": config["metadata"]["agentdock_trace_id"]}\n');
+    const bare = execFileSync('python3', ['-c', 'import importlib.util as u; print(u.find_spec("langchain_core") is None)'], { encoding: 'utf8' }).trim();
+    expect(bare).toBe('True');
+    const agent = adapter('bare:agent', { projectDir: tempDir, pythonPath: 'python3', llmBaseUrl: 'http://127.0.0.1:9/v1' });
+    const context = runContext();
+    expect(await agent.invoke({ numbers: [1, 2, 3] }, context)).toEqual({ sum: 6, trace: context.traceId });
+  });
+});
+
 describe('Python adapter: failures and supervision', () => {
   it('reports the agent exception as AgentError with its type and message', async () => {
     const error = await failure(adapter('plain_agents:fail').invoke({}, runContext()));

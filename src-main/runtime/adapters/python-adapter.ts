@@ -230,7 +230,12 @@ export class PythonAgentAdapter implements AgentAdapter {
         if (run.channel.settled) return;
         if (process.exited) return this.dispatch(run, input); // Died between ready and now: wait for the next one.
         run.process = process;
-        process.send({ op: run.mode, id: run.id, input, config: { trace_id: run.context.traceId, arguments: run.context.arguments } });
+        try {
+          process.send({ op: run.mode, id: run.id, input, config: { trace_id: run.context.traceId, arguments: run.context.arguments } });
+        } catch (error) {
+          // JSON.stringify refuses BigInt and cycles; HTTP bodies never have them, direct callers might.
+          this.finish(run, new AgentRunError(`the input cannot be sent to the Python agent: ${error instanceof Error ? error.message : String(error)}`, 'AgentError'));
+        }
       },
       (error: unknown) => this.finish(run, error instanceof AgentRunError ? error : new AgentRunError(String(error), 'AdapterCrashed')),
     );

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRICE_TABLE } from '../../../src-shared/pricing/price-table';
 import { worstCaseUsd } from './llm-proxy';
@@ -38,7 +38,7 @@ describe('LLM proxy budget enforcement', () => {
       }
     }
     expect(failure).toBeInstanceOf(OpenAI.APIError);
-    const error = failure as OpenAI.APIError;
+    const error = failure as APIError;
     expect(error.status).toBe(402);
     expect(error.code).toBe('budget_exceeded');
     expect(error.message).toMatch(/LLM budget (exceeded|exhausted).*raise the budget to continue/);
@@ -70,7 +70,7 @@ describe('LLM proxy budget enforcement', () => {
     release();
     const results = await Promise.all(calls);
     expect(results.filter((result) => result === 'ok')).toHaveLength(3);
-    const refused = results.filter((result): result is OpenAI.APIError => result instanceof OpenAI.APIError);
+    const refused = results.filter((result): result is APIError => result instanceof APIError);
     expect(refused.map((error) => error.status)).toEqual([402, 402, 402]);
     expect(refused[0]?.message).toContain('reserved by calls in flight');
     expect(h.budget.snapshot()).toMatchObject({ reservedUsd: 0 });

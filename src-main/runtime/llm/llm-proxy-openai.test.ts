@@ -1,3 +1,4 @@
+import type { APIError } from 'openai';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { costUsd, PRICE_TABLE } from '../../../src-shared/pricing/price-table';
@@ -91,7 +92,7 @@ describe('LLM proxy with the official OpenAI SDK', () => {
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as OpenAI.APIError).code).toBe('invalid_api_key');
+    expect((error as APIError).code).toBe('invalid_api_key');
     expect(h.simulator.requests).toBe(0);
   });
 

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { APIError } from 'openai';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AGENT_TOKEN, startHarness } from './test-support';
@@ -68,7 +69,7 @@ describe('LLM proxy retries', () => {
       .chat.completions.create(request)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((error as OpenAI.APIError).headers?.get('retry-after')).toBe('90');
+    expect((error as APIError).headers?.get('retry-after')).toBe('90');
     expect(h.sleeps).toEqual([]);
   });
 
@@ -89,7 +90,7 @@ describe('LLM proxy retries', () => {
       .chat.completions.create(request)
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((error as OpenAI.APIError).status).toBe(502);
+    expect((error as APIError).status).toBe(502);
     expect((error as Error).message).toContain(`could not reach OpenAI at 127.0.0.1:${port} after 3 attempt(s)`);
     expect(h.sleeps).toHaveLength(2);
     const call = await h.events.waitFor((event) => event.type === 'llm_call');

@@ -122,9 +122,22 @@ _CHUNK_TYPES = {
 }
 
 
+_base_message: list[Any] = []
+
+
+def _is_message(value: Any) -> bool:
+    if not _base_message:
+        try:
+            from langchain_core.messages import BaseMessage
+        except ImportError:
+            BaseMessage = None
+        _base_message.append(BaseMessage)
+    return _base_message[0] is not None and isinstance(value, _base_message[0])
+
+
 def message_type(value: Any) -> str | None:
     """The role of a LangChain message (``ai``, ``human``, ``tool``…), or None for anything else."""
-    if not type(value).__module__.startswith("langchain_core.messages"):
+    if not _is_message(value):
         return None
     kind = getattr(value, "type", None)
     if not isinstance(kind, str) or not hasattr(value, "content"):
