@@ -130,7 +130,10 @@ export class JsAgentAdapter implements AgentAdapter {
       metadata: { agentdock_trace_id: context.traceId },
     };
     this.loading
-      .then((agent) => runWithTraceId(context.traceId, () => this.execute(agent, mode, input, config, emit, controller.signal)))
+      .then((agent) => {
+        controller.signal.throwIfAborted(); // Cancelled while the module was loading: don't start it.
+        return runWithTraceId(context.traceId, () => this.execute(agent, mode, input, config, emit, controller.signal));
+      })
       .then(
         (output) => {
           if (denied) return channel.fail(denied);

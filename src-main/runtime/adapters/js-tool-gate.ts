@@ -5,11 +5,10 @@
  * denied tool never executes. It is a plain object: LangChain wraps it with
  * `BaseCallbackHandler.fromMethods`, which keeps the runtime free of a second @langchain/core copy.
  */
-import type { AgentStreamEvent, RunContext } from '../contracts';
-import type { AgentRunError } from '../contracts';
+import type { AgentRunError, AgentStreamEvent, RunContext } from '../contracts';
 import { toPlainJson } from './plain-output';
 import { toolDeniedError } from './run-errors';
-import { parseToolInput } from './tool-events';
+import { askToolPolicy, parseToolInput } from './tool-events';
 
 export interface ToolGateOptions {
   context: RunContext;
@@ -31,18 +30,11 @@ export function createToolGateHandler(options: ToolGateOptions): Record<string, 
       const value = parseToolInput(input);
       calls.set(runId, { callId, name });
       options.emit({ type: 'tool_start', callId, name, input: toPlainJson(value) });
-      let reason: string | undefined;
-      try {
-        const decision = options.context.authorizeTool(name, value);
-        if (!decision.allow) reason = decision.reason;
-      } catch (error) {
-        // A policy engine that fails must fail closed.
-        reason = `the tool policy failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      if (reason === undefined) return;
+      const decision = askToolPolicy(options.context, name, value);
+      if (decision.allow) return;
       calls.delete(runId);
-      const error = toolDeniedError(name, reason);
-      options.emit({ type: 'tool_denied', callId, name, reason });
+      const error = toolDeniedError(name, decision.reason);
+      options.emit({ type: 'tool_denied', callId, name, reason: decision.reason });
       options.onDenied(error);
       throw error;
     },

@@ -263,6 +263,9 @@ describe('Python adapter: failures and supervision', () => {
     expect(error.message).toContain("cannot import no_such_module: ModuleNotFoundError: No module named 'no_such_module'");
     expect(agent.events.events.some((event) => event.data.state === 'restarting')).toBe(false);
     expect((await failure(adapter('plain_agents:missing').ready())).message).toContain('plain_agents defines no missing');
+    const noInterpreter = adapter('plain_agents:echo', { pythonPath: path.join(tempDir, 'no-python') });
+    expect((await failure(noInterpreter.ready())).message).toMatch(/cannot start the Python agent plain_agents:echo: cannot run .*no-python: spawn .*ENOENT/);
+    expect(noInterpreter.events.events.some((event) => event.data.state === 'restarting')).toBe(false);
   });
 
   it('kills a process that does not become ready in time', async () => {

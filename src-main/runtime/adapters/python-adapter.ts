@@ -8,17 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { AgentAdapter, AgentStreamEvent, EventSink, Logger, RunContext, ToolDecision } from '../contracts';
+import type { AgentAdapter, AgentStreamEvent, EventSink, Logger, RunContext } from '../contracts';
 import { AgentRunError } from '../contracts';
 import { loadError, parseEntrypoint } from './entrypoint';
 import { EventChannel } from './event-channel';
 import { MAX_LINE_BYTES } from './json-lines';
 import type { AdapterMessage, PythonExit } from './python-process';
 import { PythonProcess } from './python-process';
+import { crashError, describeExit, readRunMessage } from './python-protocol';
 import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy';
 import type { RestartPolicyOptions } from './restart-policy';
 import { abortedRunError } from './run-errors';
-import { emitToolTelemetry } from './tool-events';
+import { askToolPolicy, emitToolTelemetry } from './tool-events';
 
 export interface PythonAdapterOptions {
   /** `agent.entrypoint` of the frozen DockSpec (`pkg.module:symbol`). */
@@ -60,8 +61,6 @@ interface Deferred<T> {
 
 /** The adapter program shipped beside this module (out/runtime/python/ in the bundle). */
 export const DEFAULT_ADAPTER_SCRIPT = fileURLToPath(new URL('./python/agentdock_adapter.py', import.meta.url));
-
-const ERROR_CODES = new Set<AgentRunError['code']>(['AgentError', 'ToolDenied', 'Cancelled', 'Timeout']);
 
 /** Runs a Python agent in a supervised subprocess. */
 export class PythonAgentAdapter implements AgentAdapter {
@@ -175,7 +174,7 @@ export class PythonAgentAdapter implements AgentAdapter {
     for (const run of [...this.runs.values()]) if (run.process === process) this.finish(run, crash);
     if (this.state === 'closed') return;
     if (exit.fatal !== undefined) {
-      this.fail(loadError(`cannot load ${this.options.entrypoint}: ${exit.fatal}`));
+      this.fail(loadError(`cannot start the Python agent ${this.options.entrypoint}: ${exit.fatal}`));
       return;
     }
     const delayMs = this.policy.next(Date.now());
@@ -262,62 +261,27 @@ export class PythonAgentAdapter implements AgentAdapter {
       if (message.type === 'tool_start') process.send({ op: 'tool_decision', id: message.id, call_id: message.call_id, allow: false, reason: 'the run is no longer active' });
       return;
     }
-    const emit = (event: AgentStreamEvent): void => {
-      if (event.type !== 'token' && event.type !== 'end') emitToolTelemetry(this.options.events, run.context.traceId, event);
-      if (run.mode === 'stream' || event.type === 'end') run.channel.push(event);
-    };
-    const callId = String(message.call_id ?? '');
-    const name = String(message.name ?? 'unknown_tool');
-    switch (message.type) {
-      case 'token':
-        if (typeof message.text === 'string' && message.text) emit({ type: 'token', text: message.text });
-        return;
-      case 'tool_start': {
-        emit({ type: 'tool_start', callId, name, input: message.input });
-        const decision = authorize(run.context, name, message.input);
-        process.send({ op: 'tool_decision', id: run.id, call_id: callId, allow: decision.allow, reason: decision.allow ? '' : decision.reason });
-        return;
-      }
-      case 'tool_end':
-        emit({ type: 'tool_end', callId, name, output: message.output });
-        return;
-      case 'tool_denied':
-        emit({ type: 'tool_denied', callId, name, reason: String(message.reason ?? '') });
+    const action = readRunMessage(message);
+    switch (action.kind) {
+      case 'event':
+        if (action.event.type !== 'token') emitToolTelemetry(this.options.events, run.context.traceId, action.event);
+        if (run.mode === 'stream') run.channel.push(action.event);
+        if (action.event.type === 'tool_start') {
+          const decision = askToolPolicy(run.context, action.event.name, action.event.input);
+          process.send({ op: 'tool_decision', id: run.id, call_id: action.event.callId, allow: decision.allow, reason: decision.allow ? '' : decision.reason });
+        }
         return;
       case 'end':
-        emit({ type: 'end', output: message.output });
+        run.channel.push({ type: 'end', output: action.output });
         this.finish(run);
         return;
-      case 'error': {
-        const code = ERROR_CODES.has(message.code as AgentRunError['code']) ? (message.code as AgentRunError['code']) : 'AgentError';
-        this.finish(run, new AgentRunError(String(message.message ?? 'the agent failed'), code));
+      case 'error':
+        this.finish(run, action.error);
         return;
-      }
-      default:
+      case 'ignore':
         this.options.logger.debug('python adapter: ignored a message of unknown type', { type: message.type });
     }
   }
-}
-
-/** Asks the policy engine; a policy engine that throws denies (fail closed). */
-function authorize(context: RunContext, name: string, input: unknown): ToolDecision {
-  try {
-    return context.authorizeTool(name, input);
-  } catch (error) {
-    return { allow: false, reason: `the tool policy failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
-
-/** The error in-flight runs get when their process dies. */
-function crashError(exit: PythonExit): AgentRunError {
-  const how = exit.failure ?? (exit.signal ? `the Python adapter was killed by ${exit.signal}` : `the Python adapter exited with code ${exit.code ?? 'unknown'}`);
-  const tail = exit.stderrTail.slice(-5);
-  const message = `${how} while this request was running${tail.length ? `; last stderr: ${tail.join(' | ')}` : ''}`;
-  return new AgentRunError(message, 'AdapterCrashed', { exitCode: exit.code, signal: exit.signal, stderr: exit.stderrTail });
-}
-
-function describeExit(exit: PythonExit): string {
-  return exit.failure ?? (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`);
 }
 
 function deferred<T>(): Deferred<T> {

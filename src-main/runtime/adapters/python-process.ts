@@ -32,9 +32,9 @@ export interface PythonExit {
   signal: NodeJS.Signals | null;
   /** The last lines the process wrote to stderr (its tracebacks, the agent's prints). */
   stderrTail: string[];
-  /** Set when the entrypoint could not be loaded: restarting will not help. */
+  /** Set when restarting will not help: the entrypoint could not be loaded, or the interpreter not run. */
   fatal?: string;
-  /** Set when the process was killed for not becoming ready in time, or could not be spawned. */
+  /** Set when the process was killed for not becoming ready in time. */
   failure?: string;
 }
 
@@ -70,7 +70,7 @@ export class PythonProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     // Writing to a child that just died raises EPIPE here; the exit handler reports the death.
-    this.child.stdin.on('error', () => {});
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) stream.on('error', () => {});
 
     const stdout = new LineSplitter({
       line: (text) => this.onLine(text, resolveReady),
@@ -100,16 +100,18 @@ export class PythonProcess {
 
     this.exitPromise = new Promise((resolve) => {
       let spawnError: Error | undefined;
-      this.child.once('error', (error) => {
-        // ENOENT / EACCES: no 'exit' follows a failed spawn.
+      // 'error' also fires when a kill or a pipe write fails; only a failed spawn (ENOENT,
+      // EACCES) ends the process, and no 'exit' follows it.
+      this.child.on('error', (error) => {
+        if (this.child.pid !== undefined) return;
         spawnError = error;
-        if (this.child.pid === undefined) finish(null, null);
+        finish(null, null);
       });
       const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
         if (this.hasExited) return;
         this.hasExited = true;
         clearTimeout(readyTimer);
-        if (spawnError && this.child.pid === undefined) this.failure = `cannot start ${options.pythonPath}: ${spawnError.message}`;
+        if (spawnError) this.fatal = `cannot run ${options.pythonPath}: ${spawnError.message}`;
         const drained = Promise.race([stdoutEnded, new Promise<void>((done) => setTimeout(done, DRAIN_MS))]);
         void drained.then(() => {
           stdout.end();

@@ -3,7 +3,7 @@
  * `/invoke` run has no stream for anyone else to watch. The tool's input and output never go to
  * telemetry: they may hold the user's data. Runs' `tool_*` stream events still carry them.
  */
-import type { AgentStreamEvent, EventSink } from '../contracts';
+import type { AgentStreamEvent, EventSink, RunContext, ToolDecision } from '../contracts';
 
 /** Reports a tool_start / tool_end / tool_denied stream event as a `tool` telemetry event. */
 export function emitToolTelemetry(events: EventSink, traceId: string, event: AgentStreamEvent): void {
@@ -29,5 +29,14 @@ export function parseToolInput(input: unknown): unknown {
     return JSON.parse(input) as unknown;
   } catch {
     return input;
+  }
+}
+
+/** Asks the policy engine about a tool call; a policy engine that throws denies (fail closed). */
+export function askToolPolicy(context: RunContext, name: string, input: unknown): ToolDecision {
+  try {
+    return context.authorizeTool(name, input);
+  } catch (error) {
+    return { allow: false, reason: `the tool policy failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }

@@ -9,7 +9,8 @@
  * is the larger of the last reported count and chars/4 of what was streamed, flagged estimated.
  *
  * Policy: text deltas go through a streaming redactor per content block, flushed before the
- * block's `content_block_stop`. A `tool_use` block is decided at its `content_block_start`; a
+ * block's `content_block_stop`. Thinking blocks are left alone: they are signed, and the API
+ * rejects an altered one when the agent sends it back on the next turn. A `tool_use` block is decided at its `content_block_start`; a
  * denied one becomes, at the same index, a text block holding the denial note (so the client's
  * index-based accumulation has no gaps), its `input_json_delta`s are dropped, and `stop_reason`
  * `tool_use` becomes `end_turn` when no tool call is left.

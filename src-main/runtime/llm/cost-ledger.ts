@@ -36,10 +36,13 @@ export class CostLedger {
 
   constructor(private readonly maxTraces = 10_000) {}
 
-  /** Adds one metered call; `costPico` is its exact cost. */
-  add(record: LlmCallRecord, costPico: bigint): void {
-    let model = this.models.get(record.model);
-    if (!model) this.models.set(record.model, (model = emptyTally()));
+  /**
+   * Adds one metered call; `costPico` is its exact cost. `modelKey` groups it (the proxy passes
+   * the matched price key, so dated snapshots add up under their family and the map stays small).
+   */
+  add(record: LlmCallRecord, costPico: bigint, modelKey: string = record.model): void {
+    let model = this.models.get(modelKey);
+    if (!model) this.models.set(modelKey, (model = emptyTally()));
     const tallies = [this.all, model];
     if (record.traceId !== undefined) {
       let trace = this.traces.get(record.traceId);
@@ -63,7 +66,7 @@ export class CostLedger {
     return totals(this.all);
   }
 
-  /** Spend per model id, as the agent named it. */
+  /** Spend per model (price key when fed by the proxy: `gpt-4o-2024-08-06` counts under `gpt-4o`). */
   byModel(): Record<string, CostTotals> {
     return Object.fromEntries([...this.models].map(([model, tally]) => [model, totals(tally)]));
   }

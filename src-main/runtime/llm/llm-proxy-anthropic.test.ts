@@ -70,7 +70,7 @@ describe('LLM proxy with the official Anthropic SDK', () => {
   });
 
   it('bills an abandoned stream with exact input and estimated output', async () => {
-    const h = await harness({ simulator: { outputTokens: 400, latencyMs: { first: 0, perToken: 5 } } });
+    const h = await harness({ simulator: { outputTokens: 400, latencyMs: { first: 0, perToken: 20 } } });
     const stream = client(h).messages.stream(request);
     let received = '';
     await new Promise<void>((resolve) => {

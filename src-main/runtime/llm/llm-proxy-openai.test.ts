@@ -67,6 +67,9 @@ describe('LLM proxy with the official OpenAI SDK', () => {
       usage: { inputTokens: served.inputTokens, outputTokens: served.outputTokens },
       costUsd: costUsd({ inputTokens: served.inputTokens, outputTokens: served.outputTokens }, PRICE_TABLE['gpt-4o']!),
     });
+    // The dated snapshot adds up under its family in the per-model breakdown.
+    expect(Object.keys(h.proxy.ledger.byModel())).toEqual(['gpt-4o']);
+    expect(h.proxy.ledger.total().costUsd).toBe(call.data.costUsd);
   });
 
   it('passes the usage chunk to a client that asked for it', async () => {
@@ -115,7 +118,7 @@ describe('LLM proxy with the official OpenAI SDK', () => {
   });
 
   it('bills a stream the client abandons for what was streamed', async () => {
-    const h = await harness({ simulator: { outputTokens: 400, latencyMs: { first: 0, perToken: 5 } } });
+    const h = await harness({ simulator: { outputTokens: 400, latencyMs: { first: 0, perToken: 20 } } });
     const stream = await client(h, { traceId: 'run-abort' }).chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
     let received = '';
     for await (const chunk of stream) {

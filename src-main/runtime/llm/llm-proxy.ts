@@ -65,6 +65,8 @@ export interface LlmProxyOptions {
   maxRequestBytes?: number;
   /** Non-streamed provider response cap. Default 32 MiB. */
   maxResponseBytes?: number;
+  /** Input tokens of a request for the worst-case reservation; default chars/4 (token-estimate.ts). */
+  estimateInputTokens?: (body: Readonly<Record<string, unknown>>, provider: LlmProvider) => number;
   /** Output cap assumed for the worst case when neither the request nor the price sets one. */
   defaultMaxOutputTokens?: number;
   /** How to add a price, for the unknown-model error (names the runtime setting). */
@@ -123,13 +125,14 @@ export class LlmProxy {
     const match = lookupPrice(info.model, this.prices());
     if (!match) {
       const hint = this.options.priceHint ?? `add it to the runtime's price overrides as "prices": {"${info.model}": {"input": <USD per 1M input tokens>, "output": <USD per 1M output tokens>}}`;
-      return reject('UnknownModelPrice', `no price is known for model "${info.model}", and every call is metered against the budget: ${hint}`, info.model);
+      // Labelled 'unknown', not the id: the agent picks ids, and metric label sets must stay bounded.
+      return reject('UnknownModelPrice', `no price is known for model "${info.model}", and every call is metered against the budget: ${hint}`);
     }
     const key = this.options.provider.mode === 'simulated' ? SIMULATED_KEY : this.options.providerKeys()[provider];
     if (!key) return reject('ProviderKeyMissing', `no ${PROVIDER_NAME[provider]} API key is configured for this runtime: add it to the config bundle's secrets`, match.key);
     const rawTrace = req.headers[TRACE_HEADER];
     const traceId = typeof rawTrace === 'string' && TRACE_ID.test(rawTrace) ? rawTrace : undefined;
-    const inputEstimate = estimateInputTokens(body);
+    const inputEstimate = this.options.estimateInputTokens?.(body, provider) ?? estimateInputTokens(body);
     const outputCap = info.maxOutputTokens ?? match.price.maxOutputTokens ?? this.options.defaultMaxOutputTokens ?? 4_096;
     const reservation = this.options.budget.reserve(worstCaseUsd(match.price, inputEstimate, outputCap * info.choices), traceId);
     if ('exceeded' in reservation) {
@@ -227,7 +230,7 @@ export class LlmProxy {
       status: outcome.status,
     };
     if (call.traceId !== undefined) record.traceId = call.traceId;
-    this.ledger.add(record, costPico);
+    this.ledger.add(record, costPico, match.key);
     this.options.events.emit(
       'llm_call',
       {

@@ -90,8 +90,11 @@ export async function relayResponse(request: RelayRequest): Promise<RelayOutcome
   if (isObject(json)) {
     const reported = provider === 'openai' ? openAiUsage(json.usage) : isObject(json.usage) ? anthropicUsage(anthropicCounters(json.usage)) : undefined;
     if (reported) usage = reported;
-    denied = provider === 'openai' ? guardOpenAiResponse(json, request.guards) : guardAnthropicResponse(json, request.guards);
-    out = JSON.stringify(json);
+    // Without policy hooks the provider's bytes go out untouched (no re-serialisation cost).
+    if (request.guards.redact || request.guards.authorizeTool) {
+      denied = provider === 'openai' ? guardOpenAiResponse(json, request.guards) : guardAnthropicResponse(json, request.guards);
+      out = JSON.stringify(json);
+    }
   }
   res.writeHead(upstream.status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(out) });
   res.end(out);
