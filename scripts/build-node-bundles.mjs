@@ -3,7 +3,8 @@
 //   out/runtime/agentdock-runtime.js  the agent runtime, the only AgentDock code inside an image
 // The generated Dockfile validator has no run-time dependency, so nothing stays external.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,8 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const bundles = [
   { entry: 'src-main/cli/index.ts', outfile: 'out/cli/agentdock.js' },
   { entry: 'src-main/runtime/index.ts', outfile: 'out/runtime/agentdock-runtime.js' },
+  // The helpers agent code imports (circuit breaker, retry): `agentdock/sdk`.
+  { entry: 'src-main/runtime/sdk/index.ts', outfile: 'out/runtime/sdk.js' },
 ];
 
 for (const bundle of bundles) {
@@ -32,3 +35,15 @@ for (const bundle of bundles) {
   });
   console.log(`built ${bundle.outfile}`);
 }
+
+// Files the runtime reads beside itself: the Python adapter program (and the `agentdock` Python
+// helpers) and the Swagger UI assets /docs serves, so an image needs nothing but this folder.
+const runtimeOut = join(root, 'out/runtime');
+cpSync(join(root, 'src-main/runtime/adapters/python'), join(runtimeOut, 'python'), {
+  recursive: true,
+  filter: (source) => !source.includes('__pycache__') && !/test_[^/]*\.py$/.test(source),
+});
+const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+mkdirSync(join(runtimeOut, 'docs'), { recursive: true });
+for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) cpSync(join(swaggerDir, file), join(runtimeOut, 'docs', file));
+console.log('copied out/runtime/python and out/runtime/docs');

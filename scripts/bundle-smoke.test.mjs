@@ -3,7 +3,8 @@
 // must work as they are shipped, outside the test runner.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -48,27 +49,42 @@ test('an invalid Dockfile exits 1 with file:line:col lines; usage errors exit 2'
   }
 });
 
-test('the runtime bundle serves /health from a config bundle and stops on SIGTERM', async () => {
+test('the runtime bundle serves an agent from a config bundle and stops on SIGTERM', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  const agentDir = join(dir, 'agent');
+  mkdirSync(agentDir);
+  writeFileSync(join(agentDir, 'agent.mjs'), 'export async function run(input) { return { echo: input.text.toUpperCase() }; }\n');
   const spec = {
     version: '1.0',
-    agent: { name: 'smoke-agent', entrypoint: 'app:run', framework: 'langgraph' },
+    agent: { name: 'smoke-agent', entrypoint: 'agent.mjs:run', framework: 'langgraph' },
     model: { provider: 'openai', name: 'gpt-4o-mini' },
-    io_schema: { input: { type: 'object' }, output: { type: 'object' } },
+    io_schema: { input: { type: 'object', properties: { text: { type: 'string' } } }, output: { type: 'object' } },
     auth: { mode: 'api_key', api_keys: { enabled: true } },
     expose: { rest: true },
   };
+  const rawKey = 'adk_' + 'S'.repeat(32);
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+  writeFileSync(join(dir, 'runtime.json'), JSON.stringify({ agentVersion: 'v1', projectDir: agentDir, language: 'javascript', provider: { mode: 'simulated' } }));
+  writeFileSync(join(dir, 'keys.json'), JSON.stringify({ keys: [{ id: 'k1', hash: createHash('sha256').update(rawKey).digest('hex'), role: 'developer' }] }));
   const runtime = spawn(process.execPath, [join(root, 'out/runtime/agentdock-runtime.js')], {
-    env: { ...process.env, AGENTDOCK_CONFIG_DIR: dir, AGENTDOCK_HOST: '127.0.0.1', AGENTDOCK_PORT: '0' },
+    env: { ...process.env, AGENTDOCK_CONFIG_DIR: dir, AGENTDOCK_HOST: '127.0.0.1', AGENTDOCK_PORT: '0', AGENTDOCK_DRAIN_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const [chunk] = await once(runtime.stdout, 'data');
-    const { url, agent } = JSON.parse(String(chunk).split('\n')[0]);
-    assert.equal(agent, 'smoke-agent');
+    let output = '';
+    let url;
+    while (!url) {
+      const [chunk] = await once(runtime.stdout, 'data');
+      output += String(chunk);
+      url = output.split('\n').map((line) => { try { return JSON.parse(line); } catch { return {}; } }).find((line) => line.msg === 'runtime listening')?.url;
+    }
+    for (let i = 0; i < 100 && (await fetch(`${url}/ready`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 50));
     const health = await (await fetch(`${url}/health`)).json();
-    assert.equal(health.status, 'ok');
+    assert.equal(health.status, 'healthy');
+    const invoked = await fetch(`${url}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': rawKey }, body: JSON.stringify({ text: 'hello' }) });
+    assert.deepEqual(await invoked.json(), { echo: 'HELLO' });
+    const docs = await fetch(`${url}/docs/swagger-ui-bundle.js`);
+    assert.equal(docs.status, 200);
     runtime.kill('SIGTERM');
     const [code] = await once(runtime, 'exit');
     assert.equal(code, 0);

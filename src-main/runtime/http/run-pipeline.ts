@@ -59,7 +59,6 @@ export async function runAgent(services: RuntimeServices, request: RunRequest): 
 
   const timeout = AbortSignal.timeout(services.limits.requestTimeoutMs);
   const signal = AbortSignal.any([request.signal, timeout]);
-  services.ledger.begin(traceId);
   services.events.emit('run_start', { endpoint: request.endpoint, role: request.principal.role, subject: request.principal.subject }, traceId);
   onEvent?.({ event: 'start', data: { traceId, agent: services.spec.agent.name, version: services.agentVersion } });
 
@@ -97,7 +96,7 @@ export async function runAgent(services: RuntimeServices, request: RunRequest): 
     }
     status = 'ok';
     const latencyMs = services.clock() - started;
-    const usage = services.ledger.end(traceId);
+    const usage = services.ledger.totalsFor(traceId);
     onEvent?.({ event: 'end', data: { output: post.output, usage, latencyMs } });
     finish(services, request, traceId, 'ok', latencyMs, usage);
     return { output: post.output, usage, latencyMs };
@@ -107,7 +106,7 @@ export async function runAgent(services: RuntimeServices, request: RunRequest): 
     throw httpError;
   } finally {
     unsubscribe?.();
-    if (status === 'error') finish(services, request, traceId, 'error', services.clock() - started, services.ledger.end(traceId), errorName);
+    if (status === 'error') finish(services, request, traceId, 'error', services.clock() - started, services.ledger.totalsFor(traceId), errorName);
   }
 }
 

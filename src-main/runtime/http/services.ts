@@ -25,7 +25,7 @@ export interface PolicyGate {
   authorizeTool(name: string, traceId: string): ToolDecision;
 }
 
-/** Totals of the LLM calls a run made (fed by the proxy's `llm_call` events). */
+/** Totals of the LLM calls a run made (the LLM proxy attributes each call by trace id). */
 export interface RunTotals {
   inputTokens: number;
   outputTokens: number;
@@ -34,8 +34,7 @@ export interface RunTotals {
 }
 
 export interface RunLedger {
-  begin(traceId: string): void;
-  end(traceId: string): RunTotals;
+  totalsFor(traceId: string): RunTotals;
 }
 
 export interface EventStream extends EventSink {
