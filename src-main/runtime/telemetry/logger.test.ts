@@ -110,3 +110,19 @@ describe('isSecretKey', () => {
     expect(input.password).toBe('p');
   });
 });
+
+describe('a log reader that goes away', () => {
+  it('does not crash the runtime when the stream errors (EPIPE)', async () => {
+    const { Writable } = await import('node:stream');
+    const broken = new Writable({
+      write(_chunk, _encoding, done) {
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const logger = new JsonLogger({ agent: 'a', version: 'v', stream: broken });
+    logger.info('first');
+    logger.info('second');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(broken.listenerCount('error')).toBe(1);
+  });
+});

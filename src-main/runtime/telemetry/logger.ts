@@ -64,6 +64,10 @@ export class JsonLogger implements Logger {
       clock: options.clock ?? Date.now,
       maxValueChars: options.maxValueChars ?? 2_048,
     };
+    // A reader that goes away (a closed pipe: EPIPE) would otherwise crash the runtime through an
+    // unhandled 'error' event; the agent keeps serving and logs are simply lost.
+    const emitter = this.core.stream as { on?: (event: string, listener: (error: Error) => void) => unknown; listenerCount?: (event: string) => number };
+    if (typeof emitter.on === 'function' && (emitter.listenerCount?.('error') ?? 0) === 0) emitter.on('error', () => undefined);
   }
 
   /** The current level; shared by every child, so a reload changes them all. */
