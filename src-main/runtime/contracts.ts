@@ -119,6 +119,12 @@ export type AgentStreamEvent =
   | { type: 'tool_denied'; callId: string; name: string; reason: string }
   | { type: 'end'; output: unknown };
 
+/** JSON Schemas of the agent's input and output. */
+export interface IoSchemas {
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+}
+
 /** Runs the user's agent; one per replica. */
 export interface AgentAdapter {
   /** The agent's language, for `/health` and telemetry. */
@@ -129,6 +135,8 @@ export interface AgentAdapter {
   stream(input: unknown, context: RunContext): AsyncIterable<AgentStreamEvent>;
   /** Stops the agent (subprocess, open handles); in-flight runs fail with AdapterStopped. */
   close(): Promise<void>;
+  /** Schemas the agent itself reports (Pydantic I/O classes), once ready; undefined when it has none. */
+  describeSchemas?(): IoSchemas | undefined;
 }
 
 /** Thrown by adapters: the agent itself failed (its exception), or the adapter did. */

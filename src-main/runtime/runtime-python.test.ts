@@ -74,3 +74,47 @@ describe('a Python LangGraph agent behind the runtime', () => {
     expect(events.some((event) => event.type === 'run_end' && event.traceId === traceId && event.data.error === 'ToolDenied')).toBe(true);
   });
 });
+
+describe('a Python agent with Pydantic I/O classes', () => {
+  let classBundle: TestBundle;
+  let classRuntime: RunningRuntime;
+
+  beforeAll(async () => {
+    const python = process.env.AGENTDOCK_TEST_PYTHON ?? execFileSync('bash', [path.join(repoRoot, 'scripts/ensure-python-deps.sh')], { encoding: 'utf8' }).trim();
+    classBundle = await writeTestBundle({
+      dockfile: `version: "1.0"
+agent: { name: py-invoice-agent, entrypoint: pydantic_agent:summarize, framework: langchain }
+model: { provider: openai, name: gpt-4o-mini }
+io_schema: { input_class: pydantic_agent.InvoiceInput, output_class: pydantic_agent.InvoiceOutput }
+auth: { mode: api_key, api_keys: { enabled: true } }
+expose: { rest: true, host: 127.0.0.1 }
+`,
+      settings: { agentVersion: 'v1', projectDir: path.join(import.meta.dirname, 'adapters', 'testdata', 'python'), language: 'python', pythonPath: python, provider: { mode: 'simulated' } },
+    });
+    classRuntime = await startRuntime({ bundleDir: classBundle.dir, port: 0, logStream: new Writable({ write: (_c, _e, done) => done() }) });
+    for (let i = 0; i < 600 && (await fetch(`${classRuntime.url}/ready`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }, 60_000);
+
+  afterAll(async () => {
+    await classRuntime?.close(2000);
+    if (classBundle) rmSync(classBundle.dir, { recursive: true, force: true });
+  });
+
+  const invoke = (body: unknown) =>
+    fetch(`${classRuntime.url}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': classBundle.keys.developer!.raw }, body: JSON.stringify(body) });
+
+  it('serves the Pydantic JSON Schemas on /schema and /openapi.json', async () => {
+    const schema = (await (await fetch(`${classRuntime.url}/schema`)).json()) as { input_schema: { required: string[]; properties: Record<string, unknown> } };
+    expect(schema.input_schema.required).toEqual(['invoice_id', 'amount']);
+    const openapi = (await (await fetch(`${classRuntime.url}/openapi.json`)).json()) as { components: { schemas: { Output: { title: string } } } };
+    expect(openapi.components.schemas.Output.title).toBe('InvoiceOutput');
+  });
+
+  it('validates input against the Pydantic schema before the agent runs', async () => {
+    const bad = await invoke({ invoice_id: 'INV-1' });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { detail: string }).detail).toBe('input.amount is required');
+    const good = await invoke({ invoice_id: 'INV-1', amount: 12.5 });
+    expect(await good.json()).toEqual({ summary: 'Invoice INV-1: 12.50' });
+  });
+});

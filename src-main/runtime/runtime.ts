@@ -151,6 +151,9 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     let ready = false;
     adapter.ready().then(
       () => {
+        // Pydantic I/O classes: the Python adapter reports their JSON Schemas once loaded.
+        const reported = adapter.describeSchemas?.();
+        if (reported && !inlineSchemas(spec)) services.io = createIoValidator(reported);
         ready = true;
         logger.info('agent ready', { language: adapter.language });
       },
@@ -161,6 +164,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     if (exporter) closers.push(() => exporter.close());
 
     const io = createIoValidator(inlineSchemas(spec));
+    // `io` is replaced once the agent reports its schemas (Pydantic classes), before `ready`.
     const services: RuntimeServices = {
       spec,
       agentVersion: settings.agentVersion,

@@ -45,7 +45,14 @@ export function createAgentAdapter(options: AgentAdapterOptions): AgentAdapter {
     ...(options.llmBaseUrl !== undefined ? { llmBaseUrl: options.llmBaseUrl } : {}),
   };
   if (options.language === 'python') {
-    return new PythonAgentAdapter({ ...common, ...options.python, ...(options.pythonPath !== undefined ? { pythonPath: options.pythonPath } : {}) });
+    const io = (options.spec.io_schema ?? {}) as { input_class?: string; output_class?: string };
+    const ioClasses = io.input_class && io.output_class ? { input: io.input_class, output: io.output_class } : undefined;
+    return new PythonAgentAdapter({
+      ...common,
+      ...options.python,
+      ...(options.pythonPath !== undefined ? { pythonPath: options.pythonPath } : {}),
+      ...(ioClasses ? { ioClasses } : {}),
+    });
   }
   return new JsAgentAdapter({ ...common, language: options.language });
 }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { IoSchemas } from '../contracts';
 import type { AgentAdapter, AgentStreamEvent, EventSink, Logger, RunContext } from '../contracts';
 import { AgentRunError } from '../contracts';
 import { loadError, parseEntrypoint } from './entrypoint';
@@ -42,6 +43,8 @@ export interface PythonAdapterOptions {
   restart?: Partial<RestartPolicyOptions>;
   /** Runs executing at once inside the subprocess (default 16). */
   workers?: number;
+  /** Pydantic I/O classes of the Dockfile (`io_schema.input_class`/`output_class`). */
+  ioClasses?: { input: string; output: string };
 }
 
 interface PythonRun {
@@ -68,6 +71,7 @@ export class PythonAgentAdapter implements AgentAdapter {
   private readonly policy: RestartPolicy;
   private readonly runs = new Map<string, PythonRun>();
   private state: 'starting' | 'ready' | 'restarting' | 'failed' | 'closed' = 'starting';
+  private schemas: IoSchemas | undefined;
   private current: PythonProcess | undefined;
   private nextReady: Deferred<PythonProcess> = deferred();
   private failure: AgentRunError | undefined;
@@ -129,12 +133,18 @@ export class PythonAgentAdapter implements AgentAdapter {
     this.options.events.emit('adapter', { language: 'python', state: 'stopped' });
   }
 
+  /** The JSON Schemas of the Pydantic I/O classes, once the adapter has reported ready. */
+  describeSchemas(): IoSchemas | undefined {
+    return this.schemas;
+  }
+
   private launch(): void {
     const process = new PythonProcess({
       pythonPath: this.options.pythonPath ?? 'python3',
       scriptPath: this.options.scriptPath ?? DEFAULT_ADAPTER_SCRIPT,
       projectDir: this.options.projectDir,
       entrypoint: this.options.entrypoint,
+      ...(this.options.ioClasses ? { ioClasses: this.options.ioClasses } : {}),
       env: this.childEnv(),
       readyTimeoutMs: this.options.readyTimeoutMs ?? 30_000,
       logger: this.options.logger,
@@ -146,6 +156,7 @@ export class PythonAgentAdapter implements AgentAdapter {
       (message) => {
         if (this.current !== process || this.state === 'closed') return;
         this.state = 'ready';
+        this.schemas = readySchemas(message);
         this.nextReady.resolve(process);
         this.options.logger.info('python adapter ready', { entrypoint: this.options.entrypoint, kind: message.kind, pid: process.pid, restarts: this.restarts });
         this.options.events.emit('adapter', { language: 'python', state: 'ready', kind: message.kind, restarts: this.restarts });
@@ -293,4 +304,11 @@ function deferred<T>(): Deferred<T> {
   });
   promise.catch(() => {}); // Waiters attach their own handlers; an unwatched rejection is not a crash.
   return { promise, resolve, reject };
+}
+
+/** The `schemas` of a ready message, when both are JSON objects. */
+function readySchemas(message: Record<string, unknown>): IoSchemas | undefined {
+  const schemas = message.schemas as { input?: unknown; output?: unknown } | undefined;
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  return schemas && isObject(schemas.input) && isObject(schemas.output) ? { input: schemas.input, output: schemas.output } : undefined;
 }

@@ -17,6 +17,8 @@ export interface PythonProcessOptions {
   scriptPath: string;
   projectDir: string;
   entrypoint: string;
+  /** Pydantic I/O class paths (`io_schema.input_class`/`output_class`): the adapter reports their JSON Schemas when ready. */
+  ioClasses?: { input: string; output: string };
   /** The child's complete environment. */
   env: NodeJS.ProcessEnv;
   readyTimeoutMs: number;
@@ -64,7 +66,7 @@ export class PythonProcess {
     });
     this.ready.catch(() => {}); // The owner learns of early deaths through onExit.
 
-    this.child = spawn(options.pythonPath, ['-u', options.scriptPath, '--project-dir', options.projectDir, '--entrypoint', options.entrypoint], {
+    this.child = spawn(options.pythonPath, ['-u', options.scriptPath, '--project-dir', options.projectDir, '--entrypoint', options.entrypoint, ...(options.ioClasses ? ['--input-class', options.ioClasses.input, '--output-class', options.ioClasses.output] : [])], {
       cwd: options.projectDir,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -7,11 +7,9 @@
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
+import type { IoSchemas } from '../contracts';
 
-export interface IoSchemas {
-  input: Record<string, unknown>;
-  output: Record<string, unknown>;
-}
+export type { IoSchemas } from '../contracts';
 
 export interface SchemaProblem {
   path: string;

@@ -35,7 +35,8 @@ const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{7,63}$/;
 export async function startHttpServer(services: RuntimeServices, listen: { host: string; port: number }): Promise<HttpServerHandle> {
   const startedAt = services.clock();
   const docsAssets = findDocsAssets();
-  let openApi: string | undefined;
+  /** The OpenAPI text per I/O validator: the schemas can arrive after start (Pydantic classes). */
+  const openApiCache = new WeakMap<object, string>();
   let inflight = 0;
   const sockets = new Set<Duplex>();
   /** The caller's role per response, for the requests metric (not sent to the client). */
@@ -96,7 +97,8 @@ export async function startHttpServer(services: RuntimeServices, listen: { host:
         );
       case '/openapi.json':
         return only(method, ['GET'], () => {
-          openApi ??= JSON.stringify(buildOpenApi(services.spec, services.io.schemas, services.agentVersion));
+          let openApi = openApiCache.get(services.io);
+          if (!openApi) openApiCache.set(services.io, (openApi = JSON.stringify(buildOpenApi(services.spec, services.io.schemas, services.agentVersion))));
           res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' }).end(openApi);
         });
       case '/docs':

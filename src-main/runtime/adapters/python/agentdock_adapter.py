@@ -352,6 +352,24 @@ def load_entrypoint(project_dir: str, entrypoint: str) -> tuple[str, Any]:
     return classify(getattr(module, symbol), symbol)
 
 
+def io_class_schema(class_path: str) -> dict:
+    """JSON Schema of a Pydantic I/O class (`pkg.mod.Class` or `pkg.mod:Class`), for /schema and validation."""
+    module_name, sep, name = class_path.rpartition(":")
+    if not sep:
+        module_name, _, name = class_path.rpartition(".")
+    if not module_name or not name:
+        raise EntrypointError(f'io_schema class "{class_path}" names no module')
+    try:
+        model = getattr(importlib.import_module(module_name), name)
+    except Exception as error:
+        raise EntrypointError(f"cannot import io_schema class {class_path}: {type(error).__name__}: {error}") from error
+    if hasattr(model, "model_json_schema"):  # Pydantic v2
+        return model.model_json_schema()
+    if hasattr(model, "schema"):  # Pydantic v1
+        return model.schema()
+    raise EntrypointError(f"io_schema class {class_path} is not a Pydantic model (no model_json_schema)")
+
+
 # ------------------------------------------------------------------------------------------------
 # Runs
 
@@ -718,6 +736,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="AgentDock Python adapter (JSON lines on stdio)")
     parser.add_argument("--project-dir", required=True)
     parser.add_argument("--entrypoint", required=True)
+    parser.add_argument("--input-class")
+    parser.add_argument("--output-class")
     options = parser.parse_args()
     # The runtime owns this process's lifetime: Ctrl+C in its terminal must not kill us mid-run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -725,6 +745,11 @@ def main() -> None:
     traced = install_trace_headers(os.environ.get("AGENTDOCK_LLM_BASE_URL"))
     try:
         kind, target = load_entrypoint(options.project_dir, options.entrypoint)
+        schemas = (
+            {"input": io_class_schema(options.input_class), "output": io_class_schema(options.output_class)}
+            if options.input_class and options.output_class
+            else None
+        )
     except EntrypointError as error:
         protocol.send({"type": "fatal", "code": "EntrypointError", "message": str(error)})
         sys.stderr.flush()
@@ -740,6 +765,7 @@ def main() -> None:
             "python": sys.version.split()[0],
             "tool_gate": adapter.gate_class is not None,
             "trace_headers": traced,
+            **({"schemas": schemas} if schemas else {}),
         }
     )
     for line in sys.stdin.buffer:
