@@ -52,6 +52,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line carries `traceId` (and the other fields). */
+  child?(fields: { traceId?: string } & Record<string, unknown>): Logger;
 }
 
 // ---------------------------------------------------------------------------------------------

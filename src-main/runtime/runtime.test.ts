@@ -300,6 +300,9 @@ describe('telemetry', () => {
   it('logs JSON lines with trace ids and never the API keys', () => {
     const lines = logLines.join('');
     expect(lines).toContain('"msg":"runtime listening"');
+    const runLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'run finished' && line.status === 'ok');
+    expect(runLine).toMatchObject({ level: 'info', endpoint: '/invoke', role: expect.any(String) });
+    expect(String(runLine?.traceId)).toMatch(/^[0-9a-f-]{36}$/);
     for (const role of Object.keys(bundle.keys)) expect(lines).not.toContain(bundle.keys[role]!.raw);
     expect(lines).not.toContain(bundle.jwtSecret);
     expect(lines).not.toContain('sk-test-provider-key-not-real');

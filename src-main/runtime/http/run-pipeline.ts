@@ -126,6 +126,9 @@ function finish(services: RuntimeServices, request: RunRequest, traceId: string,
     },
     traceId,
   );
+  // The access log: one JSON line per run, carrying the trace id (never the input or output).
+  const log = services.logger.child?.({ traceId }) ?? services.logger;
+  log[status === 'ok' ? 'info' : 'warn']('run finished', { endpoint: request.endpoint, status, ...(error ? { error } : {}), latencyMs, role: request.principal.role, tokensIn: usage.inputTokens, tokensOut: usage.outputTokens, costUsd: usage.costUsd });
   if (usage.inputTokens) services.metrics.increment('agentdock_run_tokens_total', { direction: 'input' }, usage.inputTokens);
   if (usage.outputTokens) services.metrics.increment('agentdock_run_tokens_total', { direction: 'output' }, usage.outputTokens);
   if (usage.costUsd) services.metrics.increment('agentdock_run_cost_usd_total', {}, usage.costUsd);
