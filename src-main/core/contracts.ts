@@ -1,0 +1,153 @@
+/**
+ * The control plane's internal contracts (ARCHITECTURE.md §1, §4–6): what a deploy target does,
+ * what a build produces, and the error codes the core reports. Targets (process, Docker, and
+ * later Kubernetes) implement `Target`; the deploy controller only talks to this interface.
+ */
+
+/** Where replicas run. */
+export type TargetKind = 'process' | 'docker' | 'kubernetes';
+
+/** Seed 001 trust levels; each target maps them to isolation (network, security context, runtime class). */
+export type TrustLevel = 'TRUSTED' | 'STANDARD' | 'UNTRUSTED' | 'CONFIDENTIAL';
+
+/** What a build produces for one immutable version. */
+export interface BuildArtifact {
+  agent: string;
+  /** DNS-safe resource name (`toResourceName(agent)`). */
+  resourceName: string;
+  /** SHA-256 (hex) over the runtime, the agent source and the frozen config: same inputs → same hash. */
+  contentHash: string;
+  /** Directory with `runtime/` (the bundled runtime and its files), `agent/` (the agent source) and `spec.json`. */
+  bundleDir: string;
+  language: 'python' | 'javascript' | 'typescript';
+  /** Docker/Kubernetes: the image built from the bundle. */
+  image?: { ref: string; id: string };
+}
+
+export interface ResourceLimits {
+  /** CPU cores (0.5 = half a core). */
+  cpus?: number;
+  memoryMb?: number;
+  pids?: number;
+}
+
+/** Everything a target needs to run one deployment (a version of an agent on that target). */
+export interface DeploymentSpec {
+  /** Stable id of this deployment (the store's deployments.id). */
+  deploymentId: string;
+  agent: string;
+  resourceName: string;
+  /** Human version label, e.g. `v3`. */
+  version: string;
+  artifact: BuildArtifact;
+  /**
+   * The runtime config bundle written by the controller for this deployment: spec.json,
+   * runtime.json, keys.json, secrets.json (mode 0600). Targets mount or point the runtime at it.
+   */
+  configDir: string;
+  replicas: number;
+  trust: TrustLevel;
+  resources?: ResourceLimits;
+  /** Container-side port of the runtime (`expose.port`); process targets pick loopback ports themselves. */
+  port: number;
+}
+
+export type ReplicaState = 'starting' | 'running' | 'suspended' | 'stopped' | 'crashed' | 'exited';
+
+export interface ReplicaStatus {
+  id: string;
+  state: ReplicaState;
+  /** `http://127.0.0.1:port` of this replica's runtime, when it has one. */
+  endpoint?: string;
+  restarts: number;
+  startedAt?: string;
+  /** Process id or container id, for the console. */
+  handle?: string;
+  lastError?: string;
+}
+
+export interface DeploymentStatus {
+  deploymentId: string;
+  replicas: ReplicaStatus[];
+}
+
+export interface LogLine {
+  replica: string;
+  stream: 'stdout' | 'stderr';
+  /** ISO-8601. */
+  time: string;
+  line: string;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Progress of a long target operation (image build, container start), for the deploy stepper. */
+export interface ProgressEvent {
+  phase: 'building' | 'pushing' | 'starting' | 'stopping';
+  message: string;
+}
+
+/** One kind of place replicas run. All methods are idempotent where the operation allows it. */
+export interface Target {
+  readonly kind: TargetKind;
+  /** Starts the deployment's replicas; resolves once they are started (readiness is the controller's health gate). */
+  deploy(spec: DeploymentSpec, options?: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void }): Promise<DeploymentStatus>;
+  status(deploymentId: string): Promise<DeploymentStatus | undefined>;
+  stop(deploymentId: string): Promise<void>;
+  start(deploymentId: string): Promise<void>;
+  restart(deploymentId: string): Promise<void>;
+  suspend(deploymentId: string): Promise<void>;
+  resume(deploymentId: string): Promise<void>;
+  scale(deploymentId: string, replicas: number): Promise<DeploymentStatus>;
+  /** Removes everything the deployment owns on the target, nothing else. */
+  delete(deploymentId: string): Promise<void>;
+  /** Tells running replicas to re-read keys.json/secrets.json (SIGUSR1): secret rotation without a restart. */
+  reload(deploymentId: string): Promise<void>;
+  /** Recent lines (`tail`), then new ones while `follow`; dispose to stop. */
+  logs(deploymentId: string, options: { tail?: number; follow?: boolean }, onLine: (line: LogLine) => void): Disposable;
+  /** Deployments this target finds running that carry AgentDock's labels (reconcile after a restart). */
+  discover(): Promise<{ deploymentId: string; agent: string; version: string }[]>;
+  /** Releases watchers, sockets and supervisors (replicas keep running where the target allows). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Control-plane error codes (seed 001's E20xx families, extended): one table for the CLI, the
+ * console and the logs. Each code has a fixed meaning; messages say what to do.
+ */
+export const CORE_ERROR_CODES = {
+  E2001: 'DockfileInvalid',
+  E2002: 'BuildFailed',
+  E2003: 'VersionNotFound',
+  E2004: 'AgentNotFound',
+  E2005: 'DeploymentInProgress',
+  E2006: 'ConcurrencyLimit',
+  E2007: 'NameCollision',
+  E2010: 'HealthGateFailed',
+  E2011: 'RolledBack',
+  E2020: 'TargetUnavailable',
+  E2021: 'ReplicaStartFailed',
+  E2022: 'ReplicaCrashed',
+  E2023: 'LifecycleInvalid',
+  E2030: 'VaultLocked',
+  E2031: 'SecretNotFound',
+  E2032: 'WrongMasterKey',
+  E2040: 'PermissionDenied',
+  E2050: 'StoreError',
+} as const;
+
+export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;
+
+/** A control-plane failure with a code from CORE_ERROR_CODES and a message that says what to do. */
+export class CoreError extends Error {
+  constructor(
+    readonly code: CoreErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = CORE_ERROR_CODES[code];
+  }
+}
