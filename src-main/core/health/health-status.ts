@@ -1,0 +1,43 @@
+/**
+ * Agent health from replica readiness (seed 000 §2.2): ≥ 80 % of replicas ready is healthy,
+ * ≥ 50 % degraded, below that unhealthy; no replicas wanted is `stopped`. The same rule for every
+ * target, so the console shows one meaning of "healthy".
+ */
+
+export type AgentHealth = 'healthy' | 'degraded' | 'unhealthy' | 'stopped';
+
+/** Classifies readiness: `ready` of `wanted` replicas. */
+export function classifyHealth(ready: number, wanted: number): AgentHealth {
+  if (wanted <= 0) return 'stopped';
+  const ratio = Math.max(0, Math.min(ready, wanted)) / wanted;
+  if (ratio >= 0.8) return 'healthy';
+  if (ratio >= 0.5) return 'degraded';
+  return 'unhealthy';
+}
+
+export interface HealthTransition {
+  key: string;
+  from: AgentHealth | undefined;
+  to: AgentHealth;
+  ready: number;
+  wanted: number;
+}
+
+/** Remembers the last health per key and reports only changes (no event spam on every probe). */
+export class HealthTracker {
+  private readonly last = new Map<string, AgentHealth>();
+
+  /** Records an observation; returns the transition when the health changed. */
+  observe(key: string, ready: number, wanted: number): HealthTransition | undefined {
+    const to = classifyHealth(ready, wanted);
+    const from = this.last.get(key);
+    if (from === to) return undefined;
+    this.last.set(key, to);
+    return { key, from, to, ready, wanted };
+  }
+
+  /** Forgets a key (the deployment is gone). */
+  forget(key: string): void {
+    this.last.delete(key);
+  }
+}
