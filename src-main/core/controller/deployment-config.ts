@@ -1,0 +1,66 @@
+/**
+ * The runtime config bundle of one deployment (ARCHITECTURE.md §3), written by the controller
+ * just before the target starts replicas: spec.json (the run spec), runtime.json (settings),
+ * keys.json (API-key hashes) and secrets.json (mode 0600: JWT secret, provider keys, audit key,
+ * the agent's vault secrets). Every file is written to a temp name and renamed, so a runtime that
+ * reloads on change never reads a half-written file.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DockSpec } from '../../../src-shared/dockfile/types';
+
+export interface RuntimeSettingsFile {
+  agentVersion: string;
+  projectDir: string;
+  language: 'python' | 'javascript' | 'typescript';
+  pythonPath?: string;
+  budget?: { limitUsd: number; warnRatio?: number };
+  prices?: Record<string, { inputPerMillion: number; outputPerMillion: number }>;
+  provider?: { mode: 'forward' | 'simulated'; openaiBaseUrl?: string; anthropicBaseUrl?: string; simulated?: Record<string, unknown> };
+  limits?: { maxBodyBytes?: number; requestTimeoutMs?: number };
+}
+
+export interface SecretsFile {
+  jwtSecret?: string;
+  providerKeys?: { openai?: string; anthropic?: string };
+  auditHashKey?: string;
+  env?: Record<string, string>;
+}
+
+export interface DeploymentConfig {
+  spec: DockSpec;
+  settings: RuntimeSettingsFile;
+  keys: { id: string; hash: string; role: string; revoked?: boolean; expiresAt?: string }[];
+  secrets: SecretsFile;
+}
+
+/** Vault secret names the controller maps to provider keys. */
+export const PROVIDER_KEY_SECRETS = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
+
+/** Writes (or rewrites) a deployment's config bundle into `dir`. */
+export async function writeDeploymentConfig(dir: string, config: DeploymentConfig): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeAtomically(path.join(dir, 'spec.json'), JSON.stringify(config.spec), 0o600);
+  await writeAtomically(path.join(dir, 'runtime.json'), JSON.stringify(config.settings), 0o644);
+  await writeKeysFile(dir, config.keys);
+  await writeSecretsFile(dir, config.secrets);
+}
+
+/** Rewrites keys.json alone (key create/rotate/revoke reaches running replicas with a reload). */
+export async function writeKeysFile(dir: string, keys: DeploymentConfig['keys']): Promise<void> {
+  await writeAtomically(path.join(dir, 'keys.json'), JSON.stringify({ keys }), 0o644);
+}
+
+/** Rewrites secrets.json alone (secret rotation reaches running replicas with a reload). */
+export async function writeSecretsFile(dir: string, secrets: SecretsFile): Promise<void> {
+  await writeAtomically(path.join(dir, 'secrets.json'), JSON.stringify(secrets), 0o600);
+}
+
+async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, content, { mode });
+  // The umask may have narrowed the mode; set it exactly (0600 for anything secret).
+  await chmod(temp, mode);
+  await rename(temp, file);
+}

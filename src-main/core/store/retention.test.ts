@@ -1,0 +1,105 @@
+// Retention against the real triggers: old rows go, recent rows stay, and the append-only logs
+// are still closed to everyone else afterwards.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AgentsRepository } from './agents-repository';
+import { AuditRepository } from './audit-repository';
+import { IdempotencyRepository } from './idempotency-repository';
+import { runRetention, scheduleRetention } from './retention';
+import { SecretAuditRepository } from './secret-audit-repository';
+import { TelemetryRepository } from './telemetry-repository';
+import { tempDatabase } from './test-support';
+import type { TempDatabase } from './test-support';
+
+let temp: TempDatabase;
+// The triggers use SQLite's real clock, so the test's "now" is the real now and "old" is in the past.
+const NOW = Date.now();
+
+beforeEach(() => {
+  temp = tempDatabase({}, NOW);
+});
+afterEach(() => temp.cleanup());
+
+function seed(daysAgo: number, label: string): void {
+  temp.clock.ms = NOW - daysAgo * 86_400_000;
+  const agentId = new AgentsRepository(temp.db).getOrCreate('doc').agent.id;
+  new AuditRepository(temp.db).record({ actor: 'ann', role: 'admin', action: 'deploy:create', target: label, success: true });
+  new SecretAuditRepository(temp.db).record({ operation: 'READ', secretName: label, requesterRole: 'agent', actor: 'agent:doc', success: true });
+  const time = temp.db.now();
+  new TelemetryRepository(temp.db).ingest([
+    { agentId, source: label, eventId: 1, type: 'run_end', time, data: { status: 'ok', latencyMs: 5 } },
+    { agentId, source: label, eventId: 2, type: 'token', time, data: {} },
+  ]);
+  temp.clock.ms = NOW;
+}
+
+const count = (sql: string): number => (temp.db.sql.prepare(sql).get() as { n: number }).n;
+
+describe('runRetention', () => {
+  it('deletes only rows older than each window (audit 30 d, runs 30 d, events 7 d by default)', () => {
+    seed(40, 'd40');
+    seed(10, 'd10');
+    seed(0, 'd0');
+    const idempotency = new IdempotencyRepository(temp.db, { ttlMs: 1000 });
+    idempotency.begin('expired', 'deploy', 'h');
+    temp.clock.ms = NOW + 2000;
+    idempotency.begin('fresh', 'deploy', 'h');
+
+    const result = runRetention(temp.db);
+    expect(result).toEqual({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 2, rollups: 1, idempotencyKeys: 1 });
+    expect(new AuditRepository(temp.db).list().map((entry) => entry.target)).toEqual(['d0', 'd10']);
+    expect(new SecretAuditRepository(temp.db).list().map((entry) => entry.secretName)).toEqual(['d0', 'd10']);
+    expect(temp.db.sql.prepare('SELECT source, type FROM telemetry_events ORDER BY id').all()).toEqual([
+      { source: 'd10', type: 'run_end' },
+      { source: 'd0', type: 'run_end' },
+      { source: 'd0', type: 'token' },
+    ]);
+    expect(count('SELECT count(*) AS n FROM telemetry_rollups')).toBe(2);
+    expect(count('SELECT count(*) AS n FROM idempotency_keys')).toBe(1);
+  });
+
+  it('closes the guard again, so the logs stay closed to ordinary deletes', () => {
+    seed(40, 'd40');
+    seed(35, 'd35');
+    runRetention(temp.db, { auditDays: 38 });
+    expect(count('SELECT count(*) AS n FROM audit_log')).toBe(1);
+    expect(temp.db.sql.prepare('SELECT cutoff FROM retention_guard').all()).toEqual([{ cutoff: null }, { cutoff: null }]);
+    expect(() => temp.db.sql.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+  });
+
+  it('takes configured windows and refuses ones the database would not honour', () => {
+    seed(3, 'd3');
+    expect(runRetention(temp.db, { eventsDays: 2, runsDays: 2, auditDays: 2 })).toMatchObject({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 1 });
+    expect(() => runRetention(temp.db, { auditDays: 0.5 })).toThrow(expect.objectContaining({ code: 'E2050', message: expect.stringContaining('auditDays') }));
+    expect(() => runRetention(temp.db, { eventsDays: 0 })).toThrow(expect.objectContaining({ code: 'E2050' }));
+  });
+
+  it('deletes nothing recent even when the clock it is given runs far ahead', () => {
+    seed(0, 'd0');
+    temp.clock.ms = NOW + 90 * 86_400_000;
+    const result = runRetention(temp.db);
+    expect(result.auditLog).toBe(0);
+    expect(result.secretAuditLog).toBe(0);
+    expect(count('SELECT count(*) AS n FROM audit_log')).toBe(1);
+  });
+});
+
+describe('scheduleRetention', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs at once, then on its interval until disposed, and reports failures instead of throwing', () => {
+    vi.useFakeTimers();
+    seed(40, 'd40');
+    const results: number[] = [];
+    const errors: unknown[] = [];
+    const schedule = scheduleRetention(temp.db, { intervalMs: 1000, onResult: (result) => results.push(result.auditLog), onError: (error) => errors.push(error) });
+    expect(results).toEqual([1]);
+    vi.advanceTimersByTime(2000);
+    expect(results).toEqual([1, 0, 0]);
+    schedule.dispose();
+    vi.advanceTimersByTime(5000);
+    expect(results).toHaveLength(3);
+    const failing = scheduleRetention(temp.db, { auditDays: 0, onError: (error) => errors.push(error) });
+    failing.dispose();
+    expect(errors).toEqual([expect.objectContaining({ code: 'E2050' })]);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Retention (seed 003): run records and audit logs 30 days, other telemetry events 7 days, all
+ * configurable. "Runs" are the `run_end` events (one per invocation) and the per-minute rollups
+ * built from them; "events" are the rest of the stream (tokens, tools, policy, logs…).
+ *
+ * The audit logs are append-only in the database; this job is the one writer their DELETE
+ * trigger admits: it opens `retention_guard` with its cutoff, deletes, and closes it again, all in
+ * one transaction (a crash rolls the guard back too). Work goes in batches so a large purge never
+ * holds the write lock for long.
+ */
+import { CoreError } from '../contracts';
+import { daysBefore } from './clock';
+import type { StoreDatabase } from './database';
+
+export interface RetentionOptions {
+  /** run_end events and rollups; default 30. */
+  runsDays?: number;
+  /** audit_log and secret_audit_log; default 30, at least 1 (the database keeps a day whatever this says). */
+  auditDays?: number;
+  /** Every other telemetry event; default 7. */
+  eventsDays?: number;
+}
+
+/** Rows deleted per table. */
+export interface RetentionResult {
+  auditLog: number;
+  secretAuditLog: number;
+  runEvents: number;
+  events: number;
+  rollups: number;
+  idempotencyKeys: number;
+}
+
+export const DEFAULT_RETENTION = Object.freeze({ runsDays: 30, auditDays: 30, eventsDays: 7 });
+
+const BATCH = 5000;
+
+/** Deletes what is older than the windows; returns the counts. */
+export function runRetention(db: StoreDatabase, options: RetentionOptions = {}): RetentionResult {
+  const runsDays = days(options.runsDays ?? DEFAULT_RETENTION.runsDays, 'runsDays', 0);
+  const auditDays = days(options.auditDays ?? DEFAULT_RETENTION.auditDays, 'auditDays', 1);
+  const eventsDays = days(options.eventsDays ?? DEFAULT_RETENTION.eventsDays, 'eventsDays', 0);
+  const now = db.clock();
+  const runsCutoff = daysBefore(now, runsDays);
+  const eventsCutoff = daysBefore(now, eventsDays);
+  return {
+    auditLog: purgeAudit(db, 'audit_log', daysBefore(now, auditDays)),
+    secretAuditLog: purgeAudit(db, 'secret_audit_log', daysBefore(now, auditDays)),
+    runEvents: inBatches(db, "DELETE FROM telemetry_events WHERE id IN (SELECT id FROM telemetry_events WHERE time < ? AND type = 'run_end' LIMIT ?)", runsCutoff),
+    events: inBatches(db, "DELETE FROM telemetry_events WHERE id IN (SELECT id FROM telemetry_events WHERE time < ? AND type <> 'run_end' LIMIT ?)", eventsCutoff),
+    rollups: inBatches(db, 'DELETE FROM telemetry_rollups WHERE (agent_id, minute) IN (SELECT agent_id, minute FROM telemetry_rollups WHERE minute < ? LIMIT ?)', runsCutoff),
+    idempotencyKeys: db.write(() => db.sql.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(db.now()).changes),
+  };
+}
+
+function purgeAudit(db: StoreDatabase, table: 'audit_log' | 'secret_audit_log', cutoff: string): number {
+  let total = 0;
+  for (;;) {
+    const deleted = db.write(() => {
+      db.sql.prepare('UPDATE retention_guard SET cutoff = ? WHERE table_name = ?').run(cutoff, table);
+      // The trigger's own one-day floor is repeated here so a clock ahead of SQLite's never
+      // makes the trigger abort the batch.
+      const changes = db.sql
+        .prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE created_at < ? AND created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day') ORDER BY id LIMIT ?)`)
+        .run(cutoff, BATCH).changes;
+      db.sql.prepare('UPDATE retention_guard SET cutoff = NULL WHERE table_name = ?').run(table);
+      return changes;
+    });
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+function inBatches(db: StoreDatabase, sql: string, cutoff: string): number {
+  const statement = db.sql.prepare(sql);
+  let total = 0;
+  for (;;) {
+    const deleted = db.write(() => statement.run(cutoff, BATCH).changes);
+    total += deleted;
+    if (deleted < BATCH) return total;
+  }
+}
+
+function days(value: number, name: string, minimum: number): number {
+  if (!Number.isFinite(value) || value < minimum || (minimum === 0 && value <= 0)) {
+    throw new CoreError('E2050', `Retention ${name} must be a number of days ${minimum === 0 ? 'above 0' : `of at least ${minimum}`}, got ${value}.`, { [name]: value });
+  }
+  return value;
+}
+
+/** Runs retention now and then every `intervalMs` (default 6 hours) until disposed. */
+export function scheduleRetention(
+  db: StoreDatabase,
+  options: RetentionOptions & { intervalMs?: number; onResult?: (result: RetentionResult) => void; onError?: (error: unknown) => void } = {},
+): { dispose(): void } {
+  const run = (): void => {
+    try {
+      // Not `onResult?.(runRetention(…))`: an optional call skips evaluating its arguments.
+      const result = runRetention(db, options);
+      options.onResult?.(result);
+    } catch (error) {
+      // A failed purge (a busy database, a closed connection) must not take the process down; the next run retries.
+      options.onError?.(error);
+    }
+  };
+  run();
+  const timer = setInterval(run, options.intervalMs ?? 6 * 60 * 60 * 1000);
+  // Retention never keeps a CLI command or a test alive on its own.
+  timer.unref();
+  return { dispose: () => clearInterval(timer) };
+}

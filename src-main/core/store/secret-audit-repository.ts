@@ -1,0 +1,111 @@
+/**
+ * The secret audit trail (seed 002 #34): every vault operation with the secret's name, never its
+ * value. Append-only in the database like the admin audit log.
+ */
+import { clampLimit } from './audit-repository';
+import type { StoreDatabase } from './database';
+
+export type SecretOperation = 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'RESTORE' | 'LIST' | 'RESOLVE' | 'UNLOCK' | 'ROTATE_MASTER_KEY';
+
+export interface SecretAuditEntry {
+  id: number;
+  createdAt: string;
+  secretId?: string;
+  /** Absent for operations on no single secret (LIST, UNLOCK, ROTATE_MASTER_KEY). */
+  secretName?: string;
+  environment?: string;
+  agentId?: string;
+  operation: SecretOperation;
+  requesterRole: string;
+  actor: string;
+  success: boolean;
+  errorMessage?: string;
+}
+
+export type NewSecretAuditEntry = Omit<SecretAuditEntry, 'id' | 'createdAt'>;
+
+export interface SecretAuditFilter {
+  secretName?: string;
+  operation?: SecretOperation;
+  agentId?: string;
+  success?: boolean;
+  from?: string;
+  to?: string;
+  beforeId?: number;
+  limit?: number;
+}
+
+interface SecretAuditRow {
+  id: number;
+  created_at: string;
+  secret_id: string | null;
+  secret_name: string | null;
+  environment: string | null;
+  agent_id: string | null;
+  operation: SecretOperation;
+  requester_role: string;
+  actor: string;
+  success: number;
+  error_message: string | null;
+}
+
+const toEntry = (row: SecretAuditRow): SecretAuditEntry => ({
+  id: row.id,
+  createdAt: row.created_at,
+  ...(row.secret_id !== null ? { secretId: row.secret_id } : {}),
+  ...(row.secret_name !== null ? { secretName: row.secret_name } : {}),
+  ...(row.environment !== null ? { environment: row.environment } : {}),
+  ...(row.agent_id !== null ? { agentId: row.agent_id } : {}),
+  operation: row.operation,
+  requesterRole: row.requester_role,
+  actor: row.actor,
+  success: row.success === 1,
+  ...(row.error_message !== null ? { errorMessage: row.error_message } : {}),
+});
+
+/** Appends to and queries `secret_audit_log`. */
+export class SecretAuditRepository {
+  constructor(private readonly db: StoreDatabase) {}
+
+  record(entry: NewSecretAuditEntry): SecretAuditEntry {
+    const createdAt = this.db.now();
+    const result = this.db.sql
+      .prepare(
+        `INSERT INTO secret_audit_log (created_at, secret_id, secret_name, environment, agent_id, operation, requester_role, actor, success, error_message)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        createdAt,
+        entry.secretId ?? null,
+        entry.secretName ?? null,
+        entry.environment ?? null,
+        entry.agentId ?? null,
+        entry.operation,
+        entry.requesterRole,
+        entry.actor,
+        entry.success ? 1 : 0,
+        entry.errorMessage ?? null,
+      );
+    return { ...entry, id: Number(result.lastInsertRowid), createdAt };
+  }
+
+  /** Entries matching the filter, newest first (`GET /secrets/audit?secret_name=…`). */
+  list(filter: SecretAuditFilter = {}): SecretAuditEntry[] {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (clause: string, value: unknown): void => {
+      where.push(clause);
+      values.push(value);
+    };
+    if (filter.secretName !== undefined) add('secret_name = ?', filter.secretName);
+    if (filter.operation !== undefined) add('operation = ?', filter.operation);
+    if (filter.agentId !== undefined) add('agent_id = ?', filter.agentId);
+    if (filter.success !== undefined) add('success = ?', filter.success ? 1 : 0);
+    if (filter.from !== undefined) add('created_at >= ?', filter.from);
+    if (filter.to !== undefined) add('created_at < ?', filter.to);
+    if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
+    values.push(clampLimit(filter.limit));
+    const sql = `SELECT * FROM secret_audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+    return (this.db.sql.prepare(sql).all(...values) as SecretAuditRow[]).map(toEntry);
+  }
+}
