@@ -24,7 +24,7 @@ import type { AgentVersion } from '../store/versions-repository';
 import type { Vault } from '../vault';
 import { ConcurrencyLimits } from './concurrency-limits';
 import { PROVIDER_KEY_SECRETS, writeDeploymentConfig } from './deployment-config';
-import type { RuntimeSettingsFile } from './deployment-config';
+import type { RuntimeSettingsFile, SecretsFile } from './deployment-config';
 import { waitUntilReady } from './health-gate';
 
 export type DeployStepName = 'validating' | 'building' | 'registering' | 'starting' | 'health_gate' | 'switching' | 'active' | 'rolling_back' | 'failed';
@@ -330,7 +330,7 @@ export class DeployController {
   }
 
   /** secrets.json for a deployment: the agent's vault secrets, provider keys, JWT secret, audit key. */
-  private async runtimeSecrets(agentId: string, environment: Environment, spec: DockSpec, actor: string): Promise<import('./deployment-config').SecretsFile> {
+  private async runtimeSecrets(agentId: string, environment: Environment, spec: DockSpec, actor: string): Promise<SecretsFile> {
     const vault = this.options.vault;
     const all = await vault.resolveForRuntime(agentId, environment, { actor });
     let auditHashKey = all[AUDIT_KEY_SECRET];
