@@ -2,7 +2,12 @@
  * The `agentdock` command: a thin front end on the control-plane core for terminals and CI.
  * Deterministic exit codes (0 ok, 1 failed, 2 usage), plain output when not on a TTY.
  */
+import { auditHelp, runAudit } from './commands/audit';
+import { deployHelp, rollbackHelp, runDeploy, runRollback } from './commands/deploy';
 import { runInit, initHelp } from './commands/init';
+import { keyHelp, runKey } from './commands/keys';
+import { runSecret, secretHelp } from './commands/secret';
+import { runStatus, runVersions, statusHelp, versionsHelp } from './commands/status';
 import { runValidate, validateHelp } from './commands/validate';
 import { EXIT, processTerminal, UsageError } from './terminal';
 import type { Terminal } from './terminal';
@@ -18,6 +23,13 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   validate: { summary: 'check a Dockfile as precisely as a compiler checks code', help: validateHelp, run: runValidate },
   init: { summary: 'create a working agent project with a Dockfile', help: initHelp, run: runInit },
+  deploy: { summary: 'deploy the agent as a new version (health-gated, automatic rollback)', help: deployHelp, run: runDeploy },
+  status: { summary: 'agents, their active versions, replicas and health', help: statusHelp, run: runStatus },
+  versions: { summary: "an agent's immutable versions", help: versionsHelp, run: runVersions },
+  rollback: { summary: 'redeploy an earlier version', help: rollbackHelp, run: runRollback },
+  key: { summary: 'create, list, rotate and revoke API keys', help: keyHelp, run: runKey },
+  secret: { summary: 'manage encrypted secrets in the vault', help: secretHelp, run: (argv, terminal) => runSecret(argv, terminal) },
+  audit: { summary: 'the append-only audit log', help: auditHelp, run: runAudit },
 };
 
 /** The version baked in at build time (esbuild define), or read from package.json in development. */

@@ -1,0 +1,118 @@
+// The control-plane commands as a CI job would run them: init → key → secret → deploy → status →
+// versions → rollback → audit, against a real data directory, the real vault and real processes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openControlPlane } from '../core/control-plane';
+import { runSecret } from './commands/secret';
+import { runCli } from './main';
+import type { Terminal } from './terminal';
+
+let home: string;
+const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
+
+function capture(): Terminal & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const terminal = capture();
+  const code = await runCli(args, terminal);
+  return { code, stdout: terminal.stdout.join('\n'), stderr: terminal.stderr.join('\n') };
+}
+
+beforeAll(() => {
+  home = mkdtempSync(path.join(tmpdir(), 'agentdock-cli-cp-'));
+  process.env.AGENTDOCK_HOME = path.join(home, 'data');
+  process.env.AGENTDOCK_MASTER_KEY = 'test-only-master-passphrase-0123456789';
+});
+
+afterAll(async () => {
+  const plane = openControlPlane();
+  for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
+  await plane.close();
+  process.env.AGENTDOCK_HOME = saved.home;
+  process.env.AGENTDOCK_MASTER_KEY = saved.key;
+  if (saved.home === undefined) delete process.env.AGENTDOCK_HOME;
+  if (saved.key === undefined) delete process.env.AGENTDOCK_MASTER_KEY;
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('agentdock deploy / status / versions / rollback', () => {
+  const project = () => path.join(home, 'notes-agent');
+
+  it('deploys a scaffolded project with progress lines and a ✓ line', async () => {
+    expect((await cli(['init', project(), '--language', 'typescript'])).code).toBe(0);
+    // A plain JS agent, so the test needs no model provider: the scaffold's graph calls one.
+    writeFileSync(path.join(project(), 'src', 'agent.ts'), 'export async function graph(input: { question: string }) { return { answer: `v1: ${input.question}` }; }\n');
+    const result = await cli(['deploy', project(), '--timeout', '60']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] validating {3}/m);
+    expect(result.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] health_gate /m);
+    expect(result.stdout).toMatch(/^✓ notes-agent v1 is active in [\d.]+ s — http:\/\/127\.0\.0\.1:\d+$/m);
+  });
+
+  it('creates a key shown once, and the deployed agent accepts it after a redeploy', async () => {
+    const created = await cli(['key', 'create', 'notes-agent', '--role', 'developer', '--json']);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    expect(key).toMatch(/^adk_/);
+    const listed = await cli(['key', 'list', 'notes-agent', '--json']);
+    expect(listed.stdout).not.toContain(key);
+    writeFileSync(path.join(project(), 'src', 'agent.ts'), 'export async function graph(input: { question: string }) { return { answer: `v2: ${input.question}` }; }\n');
+    const deployed = JSON.parse((await cli(['deploy', project(), '--json'])).stdout) as { version: string; endpoints: string[] };
+    expect(deployed.version).toBe('v2');
+    const response = await fetch(`${deployed.endpoints[0]}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ question: 'hi' }) });
+    expect(await response.json()).toEqual({ answer: 'v2: hi' });
+  });
+
+  it('status and versions show the active version; rollback brings v1 back', async () => {
+    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { agents: { agent: string; version: string; health: string }[] };
+    expect(status.agents).toEqual([expect.objectContaining({ agent: 'notes-agent', version: 'v2', health: 'healthy' })]);
+    const versions = await cli(['versions', 'notes-agent']);
+    expect(versions.stdout.split('\n')[0]).toMatch(/^VERSION\s+ACTIVE\s+CREATED/);
+    expect(versions.stdout).toMatch(/^v2\s+●/m);
+    const rolledBack = await cli(['rollback', 'notes-agent', 'v1']);
+    expect(rolledBack.code).toBe(0);
+    expect(rolledBack.stdout).toMatch(/✓ notes-agent v1 is active \(was v2\)/);
+  });
+
+  it('a missing agent is exit 1 with its error code; bad flags are exit 2', async () => {
+    const missing = await cli(['rollback', 'nobody', 'v1']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^agentdock rollback: E2004 AgentNotFound: No agent named nobody/);
+    expect((await cli(['deploy', '--target', 'mars'])).code).toBe(2);
+  });
+});
+
+describe('agentdock secret and audit', () => {
+  it('stores a secret from stdin, lists it masked, and never prints it without --reveal', async () => {
+    const value = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789';
+    const terminal = capture();
+    expect(await runSecret(['set', 'OPENAI_API_KEY'], terminal, Readable.from([value]))).toBe(0);
+    expect(terminal.stdout.join('\n')).not.toContain(value);
+    const list = await cli(['secret', 'list']);
+    expect(list.stdout).toMatch(/OPENAI_API_KEY\s+dev\s+sk-proj-\.\.\.789/);
+    expect((await cli(['secret', 'get', 'OPENAI_API_KEY'])).stdout).not.toContain(value);
+    expect((await cli(['secret', 'get', 'OPENAI_API_KEY', '--reveal'])).stdout).toBe(value);
+  });
+
+  it('a wrong master key is a clear E2032 and decrypts nothing', async () => {
+    process.env.AGENTDOCK_MASTER_KEY = 'a-different-passphrase-entirely';
+    const result = await cli(['secret', 'get', 'OPENAI_API_KEY', '--reveal']);
+    process.env.AGENTDOCK_MASTER_KEY = 'test-only-master-passphrase-0123456789';
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/E2032 WrongMasterKey/);
+    expect(result.stdout).not.toContain('sk-proj');
+  });
+
+  it('the audit log records deploys, rollbacks and key actions', async () => {
+    const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as { entries: { action: string; success: boolean }[] };
+    const actions = audit.entries.map((entry) => entry.action);
+    expect(actions).toEqual(expect.arrayContaining(['deploy:create', 'deploy:rollback', 'key:create']));
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The control plane's composition root: one place that opens the store, the vault, the targets
+ * and the deploy controller for a data directory. The CLI, serve mode and the Electron app all
+ * call `openControlPlane`; tests call it with a temporary data dir.
+ */
+import path from 'node:path';
+import { findRuntimeDir } from './build/runtime-dir';
+import type { Target, TargetKind } from './contracts';
+import { DeployController } from './controller/deploy-controller';
+import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
+import type { Repositories, StoreDatabase } from './store';
+import { ProcessTarget } from './targets/process/process-target';
+import { passphraseKeyProviderFromEnv, Vault } from './vault';
+import type { MasterKeyProvider } from './vault';
+
+export interface ControlPlaneOptions {
+  /** Default: AGENTDOCK_HOME, else the OS app-data dir. */
+  dataDir?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The desktop app passes its keychain-backed key; the CLI derives one from AGENTDOCK_MASTER_KEY. */
+  keyProvider?: MasterKeyProvider;
+  /** Extra targets (Docker, Kubernetes) added by the caller when their engines are reachable. */
+  targets?: Partial<Record<TargetKind, Target>>;
+  /** Run retention jobs in the background (long-lived processes: serve mode, the app). */
+  retention?: boolean;
+  runtimeVersion?: string;
+}
+
+export interface ControlPlane {
+  dataDir: string;
+  db: StoreDatabase;
+  repositories: Repositories;
+  /** Opened on first use: commands that touch no secret need no master key. */
+  vault(): Vault;
+  controller(): DeployController;
+  targets: Partial<Record<TargetKind, Target>>;
+  close(): Promise<void>;
+}
+
+/** Opens the control plane for a data directory. */
+export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
+  const env = options.env ?? process.env;
+  const dataDir = ensureDataDir(options.dataDir ?? resolveDataDir(env, process.platform));
+  const db = openDatabase(databaseFile(dataDir));
+  const repositories = createRepositories(db);
+  const targets: Partial<Record<TargetKind, Target>> = { process: new ProcessTarget({ stateDir: path.join(dataDir, 'process') }), ...options.targets };
+  const retention = options.retention ? scheduleRetention(db) : undefined;
+  let vault: Vault | undefined;
+  let controller: DeployController | undefined;
+  const openVault = (): Vault => (vault ??= new Vault(db, options.keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
+  return {
+    dataDir,
+    db,
+    repositories,
+    targets,
+    vault: openVault,
+    controller: () =>
+      (controller ??= new DeployController({
+        repositories,
+        vault: openVault(),
+        targets,
+        dataDir,
+        runtimeDir: findRuntimeDir(),
+        runtimeVersion: options.runtimeVersion ?? 'dev',
+        ...(env.AGENTDOCK_PYTHON ? { pythonPath: env.AGENTDOCK_PYTHON } : {}),
+      })),
+    async close() {
+      retention?.dispose();
+      for (const target of Object.values(targets)) await target?.dispose();
+      db.close();
+    },
+  };
+}
