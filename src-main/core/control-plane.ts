@@ -3,12 +3,15 @@
  * and the deploy controller for a data directory. The CLI, serve mode and the Electron app all
  * call `openControlPlane`; tests call it with a temporary data dir.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import Dockerode from 'dockerode';
 import { findRuntimeDir } from './build/runtime-dir';
 import type { Target, TargetKind } from './contracts';
 import { DeployController } from './controller/deploy-controller';
 import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
 import type { Repositories, StoreDatabase } from './store';
+import { DockerTarget } from './targets/docker/docker-target';
 import { ProcessTarget } from './targets/process/process-target';
 import { passphraseKeyProviderFromEnv, Vault } from './vault';
 import type { MasterKeyProvider } from './vault';
@@ -43,7 +46,11 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   const dataDir = ensureDataDir(options.dataDir ?? resolveDataDir(env, process.platform));
   const db = openDatabase(databaseFile(dataDir));
   const repositories = createRepositories(db);
-  const targets: Partial<Record<TargetKind, Target>> = { process: new ProcessTarget({ stateDir: path.join(dataDir, 'process') }), ...options.targets };
+  const targets: Partial<Record<TargetKind, Target>> = {
+    process: new ProcessTarget({ stateDir: path.join(dataDir, 'process') }),
+    ...dockerTarget(dataDir, env),
+    ...options.targets,
+  };
   const retention = options.retention ? scheduleRetention(db) : undefined;
   let vault: Vault | undefined;
   let controller: DeployController | undefined;
@@ -69,5 +76,28 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
       for (const target of Object.values(targets)) await target?.dispose();
       db.close();
     },
+  };
+}
+
+/**
+ * The Docker target when an engine socket is there (DOCKER_HOST or the default socket). Nothing is
+ * contacted until a Docker command runs, so start-up never waits on a dead engine. Base images
+ * default to the official ones; AGENTDOCK_BASE_IMAGE_NODE / _PYTHON choose others (air-gapped
+ * machines, the tests' locally made images).
+ */
+function dockerTarget(dataDir: string, env: Readonly<Record<string, string | undefined>>): Partial<Record<TargetKind, Target>> {
+  const socket = process.platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock';
+  if (!env.DOCKER_HOST && !existsSync(socket)) return {};
+  const node = env.AGENTDOCK_BASE_IMAGE_NODE;
+  const python = env.AGENTDOCK_BASE_IMAGE_PYTHON;
+  return {
+    docker: new DockerTarget({
+      docker: new Dockerode(),
+      stateDir: path.join(dataDir, 'docker'),
+      baseImages: {
+        ...(node ? { javascript: { baseImage: node }, typescript: { baseImage: node } } : {}),
+        ...(python ? { python: { baseImage: python, ...(node ? { nodeImage: node } : {}) } } : {}),
+      },
+    }),
   };
 }
