@@ -1,7 +1,10 @@
-// Bundles the Node programs into single ES module files that need only `node`:
-//   out/cli/agentdock.js              the `agentdock` command
-//   out/runtime/agentdock-runtime.js  the agent runtime, the only AgentDock code inside an image
-// The generated Dockfile validator has no run-time dependency, so nothing stays external.
+// Bundles the Node programs into single ES module files:
+//   out/cli/agentdock.js              the `agentdock` command; npm packages stay in node_modules
+//                                     (native ones — better-sqlite3, ssh2 under dockerode — and
+//                                     esbuild's binary cannot be bundled, and the CLI ships with
+//                                     its node_modules anyway)
+//   out/runtime/agentdock-runtime.js  the agent runtime, the only AgentDock code inside an image:
+//                                     fully self-contained, it needs only `node`
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const bundles = [
-  { entry: 'src-main/cli/index.ts', outfile: 'out/cli/agentdock.js' },
+  { entry: 'src-main/cli/index.ts', outfile: 'out/cli/agentdock.js', packages: 'external' },
   { entry: 'src-main/runtime/index.ts', outfile: 'out/runtime/agentdock-runtime.js' },
   // The helpers agent code imports (circuit breaker, retry): `agentdock/sdk`.
   { entry: 'src-main/runtime/sdk/index.ts', outfile: 'out/runtime/sdk.js' },
@@ -32,6 +35,7 @@ for (const bundle of bundles) {
     // Some bundled CommonJS dependencies call require() for Node built-ins.
     banner: { js: "import { createRequire as __agentdockCreateRequire } from 'node:module'; const require = __agentdockCreateRequire(import.meta.url);" },
     logLevel: 'warning',
+    ...(bundle.packages ? { packages: bundle.packages } : {}),
   });
   console.log(`built ${bundle.outfile}`);
 }

@@ -34,6 +34,17 @@ test('init then validate, from the bundle', () => {
   }
 });
 
+test('the bundled CLI opens the control plane (SQLite store) and reports no agents', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  try {
+    const result = spawnSync(process.execPath, [bin, 'status', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, AGENTDOCK_HOME: join(dir, 'data') } });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { ok: true, agents: [] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an invalid Dockfile exits 1 with file:line:col lines; usage errors exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
   try {
