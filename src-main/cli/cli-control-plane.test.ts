@@ -91,12 +91,12 @@ describe('agentdock deploy / status / versions / rollback', () => {
 
 describe('agentdock secret and audit', () => {
   it('stores a secret from stdin, lists it masked, and never prints it without --reveal', async () => {
-    const value = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789';
+    const value = 'sk-proj-fake-abcdefghijklmnopqrstuvwxyz0123456789';
     const terminal = capture();
     expect(await runSecret(['set', 'OPENAI_API_KEY'], terminal, Readable.from([value]))).toBe(0);
     expect(terminal.stdout.join('\n')).not.toContain(value);
     const list = await cli(['secret', 'list']);
-    expect(list.stdout).toMatch(/OPENAI_API_KEY\s+dev\s+sk-proj-\.\.\.789/);
+    expect(list.stdout).toMatch(/OPENAI_API_KEY\s+dev\s+sk-proj-f\.\.\.789/);
     expect((await cli(['secret', 'get', 'OPENAI_API_KEY'])).stdout).not.toContain(value);
     expect((await cli(['secret', 'get', 'OPENAI_API_KEY', '--reveal'])).stdout).toBe(value);
   });

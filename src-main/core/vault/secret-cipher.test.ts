@@ -5,7 +5,7 @@ import type { SealedSecret, SecretIdentity } from './secret-cipher';
 
 const key = randomBytes(32);
 const identity: SecretIdentity = { id: 'sec_1', name: 'OPENAI_API_KEY', environment: 'prod', agentId: 'ag_1' };
-const VALUE = 'sk-proj-0123456789abcdefghijklmnopqrstuvwxyz';
+const VALUE = 'sk-proj-fake-0123456789abcdefghijklmnopqrstuvwxyz';
 
 const flip = (buffer: Buffer, index = 0): Buffer => {
   const copy = Buffer.from(buffer);

@@ -17,7 +17,7 @@ function capture(): { lines: () => Array<Record<string, unknown>>; raw: () => st
   };
 }
 
-const SECRETS = ['sk-proj-Abc123Def456Ghi789Jkl012', 'hunter2-the-password', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl', 'ak_live_RAWAPIKEY_0123456789', 'lf-secret-value-xyz'];
+const SECRETS = ['sk-proj-FAKE-Abc123Def456Ghi789Jkl012', 'hunter2-the-password', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXZhbHVl', 'ak_live_RAWAPIKEY_0123456789', 'lf-secret-value-xyz'];
 
 describe('JsonLogger', () => {
   it('writes one JSON object per line with time, level, msg, agent, version and trace id', () => {
