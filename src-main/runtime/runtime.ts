@@ -18,6 +18,7 @@ import { watchBundle } from './config/bundle-watcher';
 import { loadRuntimeBundle } from './config/runtime-bundle';
 import type { ReloadableParts, RuntimeBundle } from './config/runtime-bundle';
 import type { PiiAuditRecord, TelemetryEvent } from './contracts';
+import { DEFAULT_MAX_BODY_BYTES } from './http/body';
 import { createIoValidator, inlineSchemas } from './http/io-schema';
 import { startHttpServer } from './http/server';
 import type { HttpServerHandle } from './http/server';
@@ -61,7 +62,6 @@ export interface RunningRuntime {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Starts the runtime from a config bundle. */
 export async function startRuntime(options: StartRuntimeOptions): Promise<RunningRuntime> {
@@ -160,7 +160,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
       (error: unknown) => logger.error('agent failed to load', { error: error instanceof Error ? error.message : String(error) }),
     );
 
-    const exporter = startLangfuse(spec, settings.agentVersion, parts, events, logger, metrics, options.stateDir);
+    const exporter = startLangfuse(spec, settings.agentVersion, events, logger, metrics, options.stateDir);
     if (exporter) closers.push(() => exporter.close());
 
     const io = createIoValidator(inlineSchemas(spec));
@@ -245,7 +245,6 @@ function timeoutFromArguments(spec: DockSpec): number | undefined {
 function startLangfuse(
   spec: DockSpec,
   version: string,
-  parts: ReloadableParts,
   events: EventBus,
   logger: JsonLogger,
   metrics: ReturnType<typeof createRuntimeMetrics>,
@@ -263,7 +262,6 @@ function startLangfuse(
     logger,
     metrics,
   });
-  void parts;
   exporter.start().catch((error: unknown) => logger.warn('Langfuse spool replay failed at start', { error: error instanceof Error ? error.message : String(error) }));
   const starts = new Map<string, number>();
   events.subscribe((event: TelemetryEvent) => {

@@ -1,3 +1,6 @@
+import { AgentRunError } from '../contracts';
+import type { AgentStreamEvent } from '../contracts';
+
 /**
  * A single-consumer async queue: producers (an agent's token loop, tool callbacks, the Python
  * adapter's reader) push events in any order; the run's `stream()` consumer pulls them. Unbounded on
@@ -66,4 +69,12 @@ export class EventChannel<T> implements AsyncIterable<T> {
     if (this.state === 'failed') waiter.reject(this.failure);
     else waiter.resolve({ value: undefined, done: true });
   }
+}
+
+/** The output of a run's event stream (`invoke` is a stream read to its `end`). */
+export async function finalOutput(events: AsyncIterable<AgentStreamEvent>): Promise<unknown> {
+  for await (const event of events) {
+    if (event.type === 'end') return event.output;
+  }
+  throw new AgentRunError('the agent ended without an output', 'AgentError');
 }

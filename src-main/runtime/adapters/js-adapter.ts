@@ -8,7 +8,7 @@
 import type { AgentAdapter, AgentStreamEvent, EventSink, Logger, RunContext } from '../contracts';
 import { AgentRunError } from '../contracts';
 import { parseEntrypoint, resolveJsEntrypoint } from './entrypoint';
-import { EventChannel } from './event-channel';
+import { EventChannel, finalOutput } from './event-channel';
 import { loadJsAgent } from './js-agent-loader';
 import type { JsAgentTarget, LoadedJsAgent, RunnableLike } from './js-agent-loader';
 import { createToolGateHandler } from './js-tool-gate';
@@ -62,11 +62,7 @@ export class JsAgentAdapter implements AgentAdapter {
 
   /** Runs the agent to completion and returns its output as plain JSON. */
   async invoke(input: unknown, context: RunContext): Promise<unknown> {
-    const run = this.start('invoke', input, context);
-    for await (const event of run.channel) {
-      if (event.type === 'end') return event.output;
-    }
-    throw new AgentRunError('the agent ended without an output', 'AgentError');
+    return finalOutput(this.start('invoke', input, context).channel);
   }
 
   /** Streams tokens and tool events, then `end` with the output; stopping early cancels the run. */

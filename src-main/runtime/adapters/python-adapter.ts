@@ -8,11 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { IoSchemas } from '../contracts';
-import type { AgentAdapter, AgentStreamEvent, EventSink, Logger, RunContext } from '../contracts';
+import type { AgentAdapter, AgentStreamEvent, EventSink, IoSchemas, Logger, RunContext } from '../contracts';
 import { AgentRunError } from '../contracts';
 import { loadError, parseEntrypoint } from './entrypoint';
-import { EventChannel } from './event-channel';
+import { EventChannel, finalOutput } from './event-channel';
 import { MAX_LINE_BYTES } from './json-lines';
 import type { AdapterMessage, PythonExit } from './python-process';
 import { PythonProcess } from './python-process';
@@ -102,11 +101,7 @@ export class PythonAgentAdapter implements AgentAdapter {
 
   /** Runs the agent to completion and returns its output as plain JSON. */
   async invoke(input: unknown, context: RunContext): Promise<unknown> {
-    const run = this.start('invoke', input, context);
-    for await (const event of run.channel) {
-      if (event.type === 'end') return event.output;
-    }
-    throw new AgentRunError('the agent ended without an output', 'AgentError');
+    return finalOutput(this.start('invoke', input, context).channel);
   }
 
   /** Streams tokens and tool events, then `end`; stopping early cancels the run in the subprocess. */

@@ -3,28 +3,21 @@
  * than `maxBytes`), JSON only, parsed as `unknown`.
  */
 import type { IncomingMessage } from 'node:http';
+import { BodyTooLargeError, readRequestBody } from '../read-body';
 import { RuntimeHttpError } from './errors';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads the raw body, refusing more than `maxBytes` (by Content-Length up front, or as it streams). */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > maxBytes) {
+  try {
+    return await readRequestBody(req, maxBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    // Drain what is left so the 413 can still be written on this connection.
     req.resume();
-    throw new RuntimeHttpError('PayloadTooLarge', `the request body is ${declared} bytes; the limit is ${maxBytes}`);
+    throw new RuntimeHttpError('PayloadTooLarge', `${error.message}; send less`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new RuntimeHttpError('PayloadTooLarge', `the request body is larger than the limit of ${maxBytes} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Reads and parses a JSON body. */

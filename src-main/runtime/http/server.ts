@@ -268,12 +268,11 @@ function pathOf(req: IncomingMessage): string {
   return end < 0 ? raw : raw.slice(0, end);
 }
 
-const ENDPOINTS = new Set(['/health', '/ready', '/openapi.json', '/docs', '/schema', '/metrics', '/events', '/invoke', '/stream', '/ws/stream']);
-
 /** A bounded label value for metrics: unknown paths would otherwise explode cardinality. */
 function knownEndpoint(path: string): string {
-  if (ENDPOINTS.has(path)) return path;
-  return path.startsWith('/docs/') ? '/docs' : 'other';
+  if (path.startsWith('/docs/')) return '/docs';
+  // The permission table lists every route, so it is also the list of label values.
+  return requiredPermission(path) === undefined ? 'other' : path;
 }
 
 function traceIdOf(req: IncomingMessage): string {

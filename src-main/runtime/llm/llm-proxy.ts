@@ -25,7 +25,7 @@ import type { DeniedToolCall, LlmProvider, LlmRequestInfo, MeteredUsage, OutputG
 import { openAiUpstreamBody, parseOpenAiRequest } from './openai-protocol';
 import { sendProxyError } from './proxy-errors';
 import type { ProxyErrorCode } from './proxy-errors';
-import { BodyTooLargeError, readRequestBody } from './read-body';
+import { BodyTooLargeError, readRequestBody } from '../read-body';
 import { relayResponse } from './relay-response';
 import { estimateInputTokens } from './token-estimate';
 import { abortableSleep, DEFAULT_RETRY_POLICY, fetchWithRetry } from './upstream';

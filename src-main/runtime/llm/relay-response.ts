@@ -13,7 +13,7 @@ import type { DeniedToolCall, LlmProvider, LlmRequestInfo, MeteredUsage, OutputG
 import { guardOpenAiResponse, openAiUsage } from './openai-protocol';
 import { OpenAiStreamGuard } from './openai-stream';
 import { sendProxyError } from './proxy-errors';
-import { readResponseText } from './read-body';
+import { readResponseText } from '../read-body';
 import { relayStream } from './relay-stream';
 import { estimateTokensFromChars } from './token-estimate';
 import { forwardedResponseHeaders } from './upstream-request';

@@ -1,27 +1,5 @@
 """AgentDock helpers for Python agent code: a circuit breaker with fallback tiers, and retry."""
 
-from .breaker import (
-    BreakerRegistry,
-    BreakerResult,
-    CircuitBreaker,
-    CircuitOpenError,
-    Fallback,
-    aretry,
-    backoff_delay,
-    breaker_registry,
-    is_transient_error,
-    retry,
-)
-
-__all__ = [
-    "BreakerRegistry",
-    "BreakerResult",
-    "CircuitBreaker",
-    "CircuitOpenError",
-    "Fallback",
-    "aretry",
-    "backoff_delay",
-    "breaker_registry",
-    "is_transient_error",
-    "retry",
-]
+# breaker.__all__ is the one list of public names; re-exporting it keeps the two from drifting.
+from .breaker import *  # noqa: F401,F403
+from .breaker import __all__  # noqa: F401

@@ -1,6 +1,7 @@
 /**
- * Bounded body reading. The agent is semi-trusted code and the upstream is a remote server: both
- * are read with a byte cap so neither can make the runtime buffer without limit.
+ * Bounded body reading for everything the runtime buffers: requests to its API, the agent's calls
+ * to the LLM proxy, and the upstream's answers. None of them is trusted, so each is read with a
+ * byte cap and none can make the runtime buffer without limit.
  */
 import type { IncomingMessage } from 'node:http';
 
