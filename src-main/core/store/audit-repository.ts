@@ -4,6 +4,8 @@
  * removes rows, and only old ones. `details` must never carry a secret value or a raw key.
  */
 import type { StoreDatabase } from './database';
+import { escapeLike, queryLog } from './log-query';
+import type { LogWindow } from './log-query';
 
 export interface AuditEntry {
   id: number;
@@ -29,19 +31,11 @@ export interface NewAuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface AuditFilter {
+export interface AuditFilter extends LogWindow {
   actor?: string;
   action?: string;
   /** Exact target, or a prefix ending in `*` (`agent:*`). */
   target?: string;
-  success?: boolean;
-  /** Inclusive lower and exclusive upper ISO bounds. */
-  from?: string;
-  to?: string;
-  /** Entries with a smaller id (paging backwards). */
-  beforeId?: number;
-  /** Default 100, at most 10,000. */
-  limit?: number;
 }
 
 interface AuditRow {
@@ -83,34 +77,12 @@ export class AuditRepository {
 
   /** Entries matching the filter, newest first. */
   list(filter: AuditFilter = {}): AuditEntry[] {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      where.push(clause);
-      values.push(value);
-    };
-    if (filter.actor !== undefined) add('actor = ?', filter.actor);
-    if (filter.action !== undefined) add('action = ?', filter.action);
+    const conditions: [string, unknown][] = [];
+    if (filter.actor !== undefined) conditions.push(['actor = ?', filter.actor]);
+    if (filter.action !== undefined) conditions.push(['action = ?', filter.action]);
     if (filter.target !== undefined) {
-      if (filter.target.endsWith('*')) add("target LIKE ? ESCAPE '\\'", `${escapeLike(filter.target.slice(0, -1))}%`);
-      else add('target = ?', filter.target);
+      conditions.push(filter.target.endsWith('*') ? ["target LIKE ? ESCAPE '\\'", `${escapeLike(filter.target.slice(0, -1))}%`] : ['target = ?', filter.target]);
     }
-    if (filter.success !== undefined) add('success = ?', filter.success ? 1 : 0);
-    if (filter.from !== undefined) add('created_at >= ?', filter.from);
-    if (filter.to !== undefined) add('created_at < ?', filter.to);
-    if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
-    values.push(clampLimit(filter.limit));
-    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.sql.prepare(sql).all(...values) as AuditRow[]).map(toEntry);
+    return queryLog<AuditRow>(this.db, 'audit_log', conditions, filter).map(toEntry);
   }
-}
-
-/** `%`, `_` and `\` taken literally in a LIKE pattern. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-/** A page size between 1 and 10,000 (default 100). */
-export function clampLimit(limit: number | undefined): number {
-  return Math.min(10_000, Math.max(1, Math.floor(limit ?? 100)));
 }

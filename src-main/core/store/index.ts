@@ -20,6 +20,7 @@ export * from './environments';
 export * from './ids';
 export * from './idempotency-repository';
 export * from './latency-histogram';
+export * from './log-query';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 export type { Migration } from './migrations';
 export * from './retention';

@@ -2,7 +2,8 @@
  * The secret audit trail (seed 002 #34): every vault operation with the secret's name, never its
  * value. Append-only in the database like the admin audit log.
  */
-import { clampLimit } from './audit-repository';
+import { queryLog } from './log-query';
+import type { LogWindow } from './log-query';
 import type { StoreDatabase } from './database';
 
 export type SecretOperation = 'CREATE' | 'READ' | 'UPDATE' | 'DELETE' | 'RESTORE' | 'LIST' | 'RESOLVE' | 'UNLOCK' | 'ROTATE_MASTER_KEY';
@@ -24,15 +25,10 @@ export interface SecretAuditEntry {
 
 export type NewSecretAuditEntry = Omit<SecretAuditEntry, 'id' | 'createdAt'>;
 
-export interface SecretAuditFilter {
+export interface SecretAuditFilter extends LogWindow {
   secretName?: string;
   operation?: SecretOperation;
   agentId?: string;
-  success?: boolean;
-  from?: string;
-  to?: string;
-  beforeId?: number;
-  limit?: number;
 }
 
 interface SecretAuditRow {
@@ -91,21 +87,10 @@ export class SecretAuditRepository {
 
   /** Entries matching the filter, newest first (`GET /secrets/audit?secret_name=…`). */
   list(filter: SecretAuditFilter = {}): SecretAuditEntry[] {
-    const where: string[] = [];
-    const values: unknown[] = [];
-    const add = (clause: string, value: unknown): void => {
-      where.push(clause);
-      values.push(value);
-    };
-    if (filter.secretName !== undefined) add('secret_name = ?', filter.secretName);
-    if (filter.operation !== undefined) add('operation = ?', filter.operation);
-    if (filter.agentId !== undefined) add('agent_id = ?', filter.agentId);
-    if (filter.success !== undefined) add('success = ?', filter.success ? 1 : 0);
-    if (filter.from !== undefined) add('created_at >= ?', filter.from);
-    if (filter.to !== undefined) add('created_at < ?', filter.to);
-    if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
-    values.push(clampLimit(filter.limit));
-    const sql = `SELECT * FROM secret_audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return (this.db.sql.prepare(sql).all(...values) as SecretAuditRow[]).map(toEntry);
+    const conditions: [string, unknown][] = [];
+    if (filter.secretName !== undefined) conditions.push(['secret_name = ?', filter.secretName]);
+    if (filter.operation !== undefined) conditions.push(['operation = ?', filter.operation]);
+    if (filter.agentId !== undefined) conditions.push(['agent_id = ?', filter.agentId]);
+    return queryLog<SecretAuditRow>(this.db, 'secret_audit_log', conditions, filter).map(toEntry);
   }
 }
