@@ -2,7 +2,7 @@ import { parseCommandArguments } from '../arguments';
 import { withControlPlane } from '../control-plane-session';
 import { EXIT } from '../terminal';
 import type { Terminal } from '../terminal';
-import { table } from './status';
+import { table } from '../table';
 
 export const auditHelp = `Usage: agentdock audit [--action A] [--actor U] [--target T] [--limit N] [--json]
 

@@ -2,7 +2,7 @@ import { parseCommandArguments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
-import { table } from './status';
+import { table } from '../table';
 
 export const keyHelp = `Usage: agentdock key <create|list|rotate|revoke> …
 

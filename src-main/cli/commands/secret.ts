@@ -4,7 +4,7 @@ import { parseCommandArguments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
-import { table } from './status';
+import { table } from '../table';
 
 export const secretHelp = `Usage: agentdock secret <set|list|get|rotate|delete> …
 

@@ -1,6 +1,7 @@
 import { classifyHealth } from '../../core/health/health-status';
 import { parseCommandArguments } from '../arguments';
 import { withControlPlane } from '../control-plane-session';
+import { table } from '../table';
 import { EXIT, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
@@ -25,7 +26,8 @@ export async function runStatus(argv: string[], terminal: Terminal): Promise<num
     const agents = positionals[0] ? [repos.agents.require(positionals[0])] : repos.agents.list();
     const rows = [];
     for (const agent of agents) {
-      for (const deployment of repos.deployments.list({ agentId: agent.id, states: ['active'] })) {
+      const active = repos.deployments.list({ agentId: agent.id, states: ['active'] });
+      for (const deployment of active) {
         const version = repos.versions.get(deployment.versionId);
         const live = await plane.targets[deployment.targetKind]?.status(deployment.id);
         const ready = live?.replicas.filter((replica) => replica.state === 'running').length ?? 0;
@@ -40,7 +42,7 @@ export async function runStatus(argv: string[], terminal: Terminal): Promise<num
           ...(positionals[0] ? { replicaDetails: live?.replicas ?? [] } : {}),
         });
       }
-      if (!repos.deployments.list({ agentId: agent.id, states: ['active'] }).length) {
+      if (!active.length) {
         rows.push({ agent: agent.name, version: repos.versions.latest(agent.id)?.label ?? '-', target: '-', replicas: '0/0', health: 'stopped', endpoint: '', since: agent.createdAt });
       }
     }
@@ -74,12 +76,4 @@ export async function runVersions(argv: string[], terminal: Terminal): Promise<n
     else table(terminal, ['VERSION', 'ACTIVE', 'CREATED', 'BY', 'HASH'], versions.map((v) => [v.version, v.active ? '●' : '', v.createdAt, v.createdBy, v.contentHash.slice(0, 12)]));
     return EXIT.ok;
   });
-}
-
-/** Prints aligned columns (plain text: fit for CI logs). */
-export function table(terminal: Terminal, headers: string[], rows: string[][]): void {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  terminal.out(line(headers));
-  for (const row of rows) terminal.out(line(row));
 }

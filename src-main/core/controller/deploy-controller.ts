@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { toResourceName } from '../../../src-shared/dockfile/names';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 import { buildAgentBundle } from '../build/agent-bundle';
 import { REDACTED } from '../build/spec-secrets';
@@ -193,21 +192,22 @@ export class DeployController {
     step('registering', `registering ${spec.agent.name} (${bundle.reused ? 'build reused' : 'new build'})`);
     const { repositories: repos } = this.options;
     const { agent } = repos.agents.getOrCreate(spec.agent.name);
+    // The stored spec is the bundle's redacted form: the database never holds interpolated secrets.
+    const redactedSpec = JSON.parse(await readFile(path.join(bundle.bundleDir, 'spec.json'), 'utf8')) as unknown;
     const { version, created } = repos.versions.createOrGet({
       agentId: agent.id,
       dockfileYaml: await readFile(location.file, 'utf8'),
-      // The stored spec is the bundle's redacted form: the database never holds interpolated secrets.
-      spec: JSON.parse(await readFile(path.join(bundle.bundleDir, 'spec.json'), 'utf8')) as unknown,
+      spec: redactedSpec,
       contentHash: bundle.contentHash,
       runtimeVersion: this.options.runtimeVersion,
       createdBy: options.actor,
     });
     const environment = options.environment ?? 'dev';
-    await this.storeSpecSecrets(bundle.runSpec, agent.id, version, environment, options.actor);
+    await this.storeSpecSecrets(redactedSpec, bundle.runSpec, agent.id, version, environment, options.actor);
     const result = await this.startVersion({
       agentId: agent.id,
       agentName: spec.agent.name,
-      resourceName: toResourceName(spec.agent.name),
+      resourceName: agent.resourceName,
       version,
       versionCreated: created,
       runSpec: bundle.runSpec,
@@ -351,8 +351,7 @@ export class DeployController {
   }
 
   /** Keeps the version's interpolated secret values in the vault, so a rollback can restore them. */
-  private async storeSpecSecrets(runSpec: DockSpec, agentId: string, version: AgentVersion, environment: Environment, actor: string): Promise<void> {
-    const redacted = JSON.parse(await readFile(path.join(this.options.dataDir, 'bundles', toResourceName(runSpec.agent.name), version.contentHash, 'spec.json'), 'utf8')) as unknown;
+  private async storeSpecSecrets(redacted: unknown, runSpec: DockSpec, agentId: string, version: AgentVersion, environment: Environment, actor: string): Promise<void> {
     const secrets = collectRedacted(redacted, runSpec as unknown, '');
     if (Object.keys(secrets).length === 0) return;
     await this.options.vault.set(`${SPEC_SECRETS_PREFIX}${version.number}`, JSON.stringify(secrets), { environment, agentId, actor, role: 'admin' });
