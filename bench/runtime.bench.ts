@@ -58,7 +58,8 @@ async function load(url: string, headers: Record<string, string>): Promise<{ rps
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-async function requestOverhead(): Promise<void> {
+/** The echo agent behind a bare node:http server and behind the runtime, started once for both measurements. */
+async function startEchoPair(): Promise<{ bareUrl: string; runtimeUrl: string; close(): Promise<void> }> {
   const bare = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -69,17 +70,27 @@ async function requestOverhead(): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/invoke`;
   const bundle = writeEchoBundle();
   const runtime = await startRuntime({ bundleDir: bundle.dir, port: 0, logStream: process.stderr });
   for (let i = 0; i < 200 && (await fetch(`${runtime.url}/ready`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  await load(bareUrl, {}); // warm-up
-  const baseline = await load(bareUrl, {});
-  await load(`${runtime.url}/invoke`, { 'x-api-key': rawKey });
-  const governed = await load(`${runtime.url}/invoke`, { 'x-api-key': rawKey });
-  await runtime.close(1000);
-  await new Promise<void>((resolve) => bare.close(() => resolve()));
-  bundle.cleanup();
+  return {
+    bareUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/invoke`,
+    runtimeUrl: `${runtime.url}/invoke`,
+    async close() {
+      await runtime.close(1000);
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+      bundle.cleanup();
+    },
+  };
+}
+
+async function requestOverhead(): Promise<void> {
+  const pair = await startEchoPair();
+  const auth = { 'x-api-key': rawKey };
+  await load(pair.bareUrl, {}); // warm-up
+  const baseline = await load(pair.bareUrl, {});
+  await load(pair.runtimeUrl, auth);
+  const governed = await load(pair.runtimeUrl, auth);
   console.log(`\n1. Request overhead — echo agent, ${CONNECTIONS} connections, ${DURATION_S} s each (autocannon)`);
   console.log(`${'server'.padEnd(44)}${'req/s'.padStart(10)}${'p50'.padStart(10)}${'p99'.padStart(10)}${'errors'.padStart(8)}`);
   for (const [name, r] of [['bare node:http (baseline)', baseline], ['runtime: auth + policy + telemetry', governed]] as const) {
@@ -87,40 +98,22 @@ async function requestOverhead(): Promise<void> {
   }
   console.log(`added latency p50: ${governed.p50 - baseline.p50} ms (autocannon resolution is 1 ms); throughput ratio ${(governed.rps / baseline.rps).toFixed(2)}× of baseline`);
   // Under load the p50 above is queueing-dominated; a sequential pass isolates per-request cost.
-  const sequential = await sequentialOverhead();
-  console.log(`sequential, 2000 requests: baseline p50 ${fmt(sequential.baseline.p50)}, runtime p50 ${fmt(sequential.runtime.p50)}, added p50 ${fmt(sequential.runtime.p50 - sequential.baseline.p50)} (goal < 1 ms)`);
+  const sequentialBaseline = percentiles(await timeSequential(pair.bareUrl, {}));
+  const sequentialRuntime = percentiles(await timeSequential(pair.runtimeUrl, auth));
+  console.log(`sequential, 2000 requests: baseline p50 ${fmt(sequentialBaseline.p50)}, runtime p50 ${fmt(sequentialRuntime.p50)}, added p50 ${fmt(sequentialRuntime.p50 - sequentialBaseline.p50)} (goal < 1 ms)`);
+  await pair.close();
 }
 
-async function sequentialOverhead(): Promise<{ baseline: ReturnType<typeof percentiles>; runtime: ReturnType<typeof percentiles> }> {
-  const bare = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const out = JSON.stringify({ text: (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string }).text });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(out);
-    });
-  });
-  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/invoke`;
-  const bundle = writeEchoBundle();
-  const runtime = await startRuntime({ bundleDir: bundle.dir, port: 0, logStream: process.stderr });
-  for (let i = 0; i < 200 && (await fetch(`${runtime.url}/ready`)).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  const time = async (url: string, headers: Record<string, string>): Promise<number[]> => {
-    const samples: number[] = [];
-    for (let i = 0; i < 2300; i++) {
-      const start = performance.now();
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-      await response.arrayBuffer();
-      if (i >= 300) samples.push(performance.now() - start);
-    }
-    return samples;
-  };
-  const baseline = percentiles(await time(bareUrl, {}));
-  const runtimeTimes = percentiles(await time(`${runtime.url}/invoke`, { 'x-api-key': rawKey }));
-  await runtime.close(1000);
-  await new Promise<void>((resolve) => bare.close(() => resolve()));
-  bundle.cleanup();
-  return { baseline, runtime: runtimeTimes };
+/** Per-request latency of 2,000 sequential requests after 300 warm-up ones. */
+async function timeSequential(url: string, headers: Record<string, string>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < 2300; i++) {
+    const start = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    await response.arrayBuffer();
+    if (i >= 300) samples.push(performance.now() - start);
+  }
+  return samples;
 }
 
 async function proxyOverhead(): Promise<void> {
