@@ -1,21 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { costUsd, PRICE_TABLE } from '../../../src-shared/pricing/price-table';
 import { TRACE_HEADER } from '../contracts';
 import { keyFingerprint } from './simulated-provider';
-import { AGENT_TOKEN, startHarness } from './test-support';
+import { AGENT_TOKEN, harnessPerTest } from './test-support';
 import type { Harness } from './test-support';
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
-});
-
-async function harness(setup: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const started = await startHarness(setup);
-  harnesses.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 function client(h: Harness, options: { traceId?: string; apiKey?: string } = {}): Anthropic {
   return new Anthropic({

@@ -1,22 +1,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { APIError } from 'openai';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PRICE_TABLE } from '../../../src-shared/pricing/price-table';
 import { worstCaseUsd } from './llm-proxy';
-import { AGENT_TOKEN, startHarness } from './test-support';
+import { AGENT_TOKEN, harnessPerTest } from './test-support';
 import type { Harness } from './test-support';
 import { estimateInputTokens } from './token-estimate';
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
-});
-
-async function harness(setup: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const started = await startHarness(setup);
-  harnesses.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 const openai = (h: Harness): OpenAI => new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: AGENT_TOKEN, maxRetries: 0 });
 const request = { model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user' as const, content: 'Score lead number 85 for fit.' }] };

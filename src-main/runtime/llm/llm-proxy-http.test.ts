@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentLlmEnvironment, createAgentToken } from './agent-access';
-import { AGENT_TOKEN, startHarness } from './test-support';
+import { AGENT_TOKEN, harnessPerTest } from './test-support';
 import type { Harness } from './test-support';
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
-});
-
-async function harness(setup: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const started = await startHarness(setup);
-  harnesses.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 async function post(h: Harness, path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: unknown }> {
   const response = await fetch(h.server.url + path, { method: 'POST', headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json', ...headers }, body });

@@ -1,27 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ToolDecision } from '../contracts';
 import { TRACE_HEADER } from '../contracts';
 import type { LlmProxyOptions } from './llm-proxy';
 import type { StreamRedactor } from './llm-types';
 import type { SimulatedReply } from './simulated-provider';
-import { AGENT_TOKEN, startHarness } from './test-support';
+import { AGENT_TOKEN, harnessPerTest } from './test-support';
 import type { Harness } from './test-support';
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
-});
+const startHarness = harnessPerTest();
 
 const redactEmails = (text: string): string => text.replace(/[\w.]+@[\w.]+\.\w+/g, '[REDACTED_EMAIL]');
 const authorizeTool = (name: string): ToolDecision => (name === 'delete_records' ? { allow: false, reason: 'tool is not allowed by the Dockfile policy' } : { allow: true });
 const NOTE = '[agentdock] tool call "delete_records" was denied by policy: tool is not allowed by the Dockfile policy';
 
 async function harness(reply: SimulatedReply, proxy: Partial<LlmProxyOptions> = {}): Promise<Harness> {
-  const started = await startHarness({ simulator: { script: () => reply }, proxy: { authorizeTool, redactOutput: redactEmails, ...proxy } });
-  harnesses.push(started);
-  return started;
+  return startHarness({ simulator: { script: () => reply }, proxy: { authorizeTool, redactOutput: redactEmails, ...proxy } });
 }
 
 const openai = (h: Harness): OpenAI => new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: AGENT_TOKEN, maxRetries: 0, defaultHeaders: { [TRACE_HEADER]: 'run-policy' } });

@@ -2,21 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIError } from 'openai';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, startHarness } from './test-support';
+import { describe, expect, it } from 'vitest';
+import { AGENT_TOKEN, harnessPerTest } from './test-support';
 import type { Harness } from './test-support';
 import { backoffMs, DEFAULT_RETRY_POLICY, retryAfterMs } from './upstream';
 
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((harness) => harness.close()));
-});
-
-async function harness(setup: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const started = await startHarness(setup);
-  harnesses.push(started);
-  return started;
-}
+const harness = harnessPerTest();
 
 const openai = (h: Harness, maxRetries = 0): OpenAI => new OpenAI({ baseURL: `${h.server.url}/v1`, apiKey: AGENT_TOKEN, maxRetries });
 const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'Hello.' }] };

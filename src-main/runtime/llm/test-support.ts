@@ -4,6 +4,7 @@
  * paths to `LlmProxy.handle` (serve-proxy.ts), the proxy, and the simulated provider behind it —
  * on 127.0.0.1.
  */
+import { afterEach } from 'vitest';
 import type { EventSink, Metrics, TelemetryEventType } from '../contracts';
 import { Budget } from './budget';
 import { LlmProxy } from './llm-proxy';
@@ -132,5 +133,18 @@ export async function startHarness(
       await server.close();
       await simulator.close();
     },
+  };
+}
+
+/** For one test file: starts harnesses, and closes every one it started after each test. */
+export function harnessPerTest(): (setup?: Parameters<typeof startHarness>[0]) => Promise<Harness> {
+  const open: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((harness) => harness.close()));
+  });
+  return async (setup = {}) => {
+    const started = await startHarness(setup);
+    open.push(started);
+    return started;
   };
 }
