@@ -7,9 +7,7 @@ import type { StoreDatabase } from './database';
 import { escapeLike, queryLog } from './log-query';
 import type { LogWindow } from './log-query';
 
-export interface AuditEntry {
-  id: number;
-  createdAt: string;
+export interface NewAuditEntry {
   actor: string;
   role: string;
   /** `domain:verb`, e.g. `deploy:create`, `key:revoke`, `secret:rotate`. */
@@ -21,14 +19,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-export interface NewAuditEntry {
-  actor: string;
-  role: string;
-  action: string;
-  target: string;
-  success: boolean;
-  error?: string;
-  details?: Record<string, unknown>;
+export interface AuditEntry extends NewAuditEntry {
+  id: number;
+  createdAt: string;
 }
 
 export interface AuditFilter extends LogWindow {
