@@ -44,6 +44,7 @@ describe('hostile input', () => {
   it('refuses 100,000 nested flow sequences without recursing into them', async () => {
     const result = await load({ '/p/Dockfile.yaml': `a: ${'['.repeat(100_000)}${']'.repeat(100_000)}` });
     expect(result.value).toBeUndefined();
+    expect(result.diagnostics).toHaveLength(1);
     expect(result.diagnostics[0]).toMatchObject({ code: 4001, name: 'InputLimitError', line: 1 });
     expect(result.diagnostics[0]?.message).toMatch(/nesting deeper than 64 levels/);
   });

@@ -81,8 +81,6 @@ const includeTag: ScalarTag = {
   resolve: (value: string) => value,
 };
 
-const NESTING_PRESCAN_FACTOR = 2;
-
 /** Loads, expands and interpolates a Dockfile. Never throws for bad input. */
 export async function loadDockfile(options: LoadOptions): Promise<LoadResult> {
   const loader = new Loader(options);
@@ -130,13 +128,13 @@ class Loader {
 
   private async readRoot(): Promise<ParsedFile | undefined> {
     const { file, text } = this.options;
-    if (text !== undefined) return this.parse(file, this.checkText(file, text, text.length * 3) ?? undefined);
+    if (text !== undefined) return this.parse(file, this.checkText(file, text));
     const loaded = await this.readFile(file);
     if (!loaded.ok) {
       this.diagnostics.push(placeDiagnostic(wholeFile(file), { code: loaded.code ?? 4001, ...(loaded.code ? {} : { name: loaded.name }), path: '', message: loaded.message, ...(loaded.fix ? { fix: loaded.fix } : {}) }));
       return undefined;
     }
-    return this.parse(loaded.path, loaded.text);
+    return this.parse(loaded.path, this.checkText(loaded.path, loaded.text));
   }
 
   /** Reads a file through the host within the size limits; errors become messages. */
@@ -174,17 +172,20 @@ class Loader {
     } catch {
       return { message: `${this.display(path)} is not valid UTF-8 text`, fix: 'save the file as UTF-8' };
     }
-    return this.checkText(path, text, bytes.length) ?? { message: `${this.display(path)} is too deeply nested` };
+    return text;
   }
 
-  /** Applies the limits that apply to text from any source; undefined when the text is refused. */
-  private checkText(path: string, text: string, size: number): string | undefined {
+  /**
+   * Applies the limits to text from any source (a file, whose size `stat` already bounded, or an
+   * editor buffer); reports the refusal, with its position, and returns undefined.
+   */
+  private checkText(path: string, text: string): string | undefined {
     const stripped = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (size > this.limits.maxFileBytes && stripped.length > this.limits.maxFileBytes) {
+    if (stripped.length > this.limits.maxFileBytes) {
       this.diagnostics.push(placeDiagnostic(wholeFile(path), { code: 4001, name: 'InputLimitError', path: '', message: `${this.display(path)} is larger than ${formatBytes(this.limits.maxFileBytes)}`, fix: 'a Dockfile is configuration: move data out of it' }));
       return undefined;
     }
-    const depth = flowNestingDepth(stripped, this.limits.maxNesting * NESTING_PRESCAN_FACTOR);
+    const depth = flowNestingDepth(stripped, this.limits.maxNesting);
     if (depth.exceeded) {
       this.sourceMap.addFile(path, stripped);
       this.report(path, { start: depth.offset, end: depth.offset + 1 }, { code: 4001, name: 'InputLimitError', path: '', message: `nesting deeper than ${this.limits.maxNesting} levels`, fix: 'flatten the structure' });
@@ -233,7 +234,8 @@ class Loader {
           this.parsed.set(resolution.file, null);
           continue;
         }
-        const child = this.parse(resolution.file, loaded.text);
+        // A refused or unparsable file reports its own problems, where they are; the include resolves to null.
+        const child = this.parse(resolution.file, this.checkText(resolution.file, loaded.text));
         if (!child) {
           this.parsed.set(resolution.file, null);
           continue;
