@@ -274,6 +274,10 @@ describe('telemetry', () => {
     execFileSync('promtool', ['check', 'metrics'], { input: text });
     expect(text).toMatch(/agentdock_requests_total\{[^}]*agent="support-agent"[^}]*version="v7"/);
     expect(text).toMatch(/agentdock_llm_tokens_total\{[^}]*direction="output"/);
+    expect(text).toMatch(/^agentdock_llm_proxy_overhead_seconds_count\{[^}]*\} [1-9]/m);
+    expect(text).toMatch(/^agentdock_budget_limit_usd\{[^}]*\} 5$/m);
+    // Every metric the runtime reports is declared: nothing is dropped as unknown.
+    expect(text).not.toMatch(/^agentdock_metrics_dropped_series_total\{/m);
   });
 
   it('/events replays from Last-Event-ID and carries run_end with tokens and cost', async () => {

@@ -189,13 +189,6 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
       isReady: () => ready,
       clock: Date.now,
     };
-    const budgetGauges = events.subscribe((event) => {
-      if (event.type !== 'llm_call' && event.type !== 'budget') return;
-      const snapshot = budget.snapshot();
-      metrics.set('agentdock_budget_spent_usd', snapshot.spentUsd);
-      if (snapshot.limitUsd !== null) metrics.set('agentdock_budget_limit_usd', snapshot.limitUsd);
-    });
-    closers.push(budgetGauges);
 
     const http: HttpServerHandle = await startHttpServer(services, { host: options.host ?? spec.expose.host, port: options.port ?? spec.expose.port });
     let drainMs = 10_000;

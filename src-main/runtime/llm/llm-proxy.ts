@@ -26,6 +26,7 @@ import { openAiUpstreamBody, parseOpenAiRequest } from './openai-protocol';
 import { sendProxyError } from './proxy-errors';
 import type { ProxyErrorCode } from './proxy-errors';
 import { BodyTooLargeError, readRequestBody } from '../read-body';
+import { METRIC } from '../telemetry/metric-names';
 import { relayResponse } from './relay-response';
 import { estimateInputTokens } from './token-estimate';
 import { abortableSleep, DEFAULT_RETRY_POLICY, fetchWithRetry } from './upstream';
@@ -250,15 +251,15 @@ export class LlmProxy {
     // variants must not grow the metric's label set without bound.
     const model = match.key;
     const metrics = this.options.metrics;
-    metrics.increment('agentdock_llm_requests_total', { model, status: outcome.status });
-    metrics.increment('agentdock_llm_tokens_total', { direction: 'input', model }, outcome.usage.inputTokens);
-    metrics.increment('agentdock_llm_tokens_total', { direction: 'output', model }, outcome.usage.outputTokens);
-    metrics.increment('agentdock_llm_cost_usd_total', { model }, cost);
-    metrics.observe('agentdock_llm_request_duration_seconds', call.latencyMs / 1000, { model });
-    metrics.observe('agentdock_llm_proxy_overhead_seconds', outcome.overheadMs / 1000);
+    metrics.increment(METRIC.llmRequests, { model, status: outcome.status });
+    metrics.increment(METRIC.llmTokens, { direction: 'input', model }, outcome.usage.inputTokens);
+    metrics.increment(METRIC.llmTokens, { direction: 'output', model }, outcome.usage.outputTokens);
+    metrics.increment(METRIC.llmCost, { model }, cost);
+    metrics.observe(METRIC.llmRequestDuration, call.latencyMs / 1000, { model });
+    metrics.observe(METRIC.llmProxyOverhead, outcome.overheadMs / 1000);
     const budget = this.options.budget.snapshot();
-    metrics.set('agentdock_llm_budget_spent_usd', budget.spentUsd);
-    if (budget.limitUsd !== null) metrics.set('agentdock_llm_budget_limit_usd', budget.limitUsd);
+    metrics.set(METRIC.budgetSpent, budget.spentUsd);
+    if (budget.limitUsd !== null) metrics.set(METRIC.budgetLimit, budget.limitUsd);
   }
 
   private prices(): PriceOverrides {

@@ -24,6 +24,7 @@ export const METRIC = {
   llmCost: 'agentdock_llm_cost_usd_total',
   llmRequests: 'agentdock_llm_requests_total',
   llmRequestDuration: 'agentdock_llm_request_duration_seconds',
+  llmProxyOverhead: 'agentdock_llm_proxy_overhead_seconds',
   telemetryExportSpans: 'agentdock_telemetry_export_spans_total',
   telemetrySpoolSpans: 'agentdock_telemetry_spool_spans',
   eventSubscribers: 'agentdock_event_subscribers',

@@ -17,6 +17,8 @@ export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.01, 0.025, 0.05, 0
 /** LLM call latency buckets, seconds. */
 export const LLM_DURATION_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
 /** Tool call latency buckets, seconds. */
+/** The proxy's own processing time per call: tenths of a millisecond to tens of milliseconds. */
+export const PROXY_OVERHEAD_BUCKETS: readonly number[] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05];
 export const TOOL_DURATION_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export const RUNTIME_METRICS: readonly MetricDefinition[] = [
@@ -40,6 +42,7 @@ export const RUNTIME_METRICS: readonly MetricDefinition[] = [
   { name: METRIC.llmCost, help: 'Cost of LLM calls through the proxy in US dollars, by model.', type: 'counter', labelNames: ['model'] },
   { name: METRIC.llmRequests, help: 'LLM calls through the proxy by model and status (ok, error, aborted).', type: 'counter', labelNames: ['model', 'status'] },
   { name: METRIC.llmRequestDuration, help: 'LLM call latency through the proxy in seconds.', type: 'histogram', labelNames: ['model'], buckets: LLM_DURATION_BUCKETS },
+  { name: METRIC.llmProxyOverhead, help: "Time the LLM proxy itself adds to a call, in seconds.", type: 'histogram', buckets: PROXY_OVERHEAD_BUCKETS },
   { name: METRIC.telemetryExportSpans, help: 'Spans handled by the Langfuse exporter by outcome (sent, spooled, replayed, dropped).', type: 'counter', labelNames: ['outcome'] },
   { name: METRIC.telemetrySpoolSpans, help: 'Spans waiting in the local telemetry spool.', type: 'gauge' },
   { name: METRIC.eventSubscribers, help: 'Clients connected to the /events stream.', type: 'gauge' },
