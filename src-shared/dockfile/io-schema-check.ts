@@ -6,7 +6,7 @@
  */
 import { formatPath } from './diagnostics';
 import type { Finding } from './diagnostics';
-import { IO_FIELD_TYPES } from './schema';
+import { CLASS_PATH_PATTERN, IO_FIELD_TYPES } from './schema';
 import { describe } from './schema-check';
 import { closestName } from './semantic/closest-name';
 
@@ -15,6 +15,7 @@ const CLASS_KEYS = ['input_class', 'output_class'] as const;
 const TOP_KEYS = new Set(['type', 'description', 'required', 'properties', 'additionalProperties', 'title']);
 const FIELD_KEYS = new Set(['type', 'description', 'items', 'properties', 'required', 'enum', 'default', 'title', 'format', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'examples', 'additionalProperties', 'nullable']);
 const MAX_DEPTH = 32;
+const CLASS_PATH = new RegExp(CLASS_PATH_PATTERN, 'u');
 
 /** Explains everything wrong with `io_schema`; an empty list means it is well formed. */
 export function checkIoSchema(ioSchema: unknown): Finding[] {
@@ -55,7 +56,7 @@ export function checkIoSchema(ioSchema: unknown): Finding[] {
   } else {
     for (const key of classes) {
       const value = ioSchema[key];
-      if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(:[A-Za-z_][A-Za-z0-9_]*)?$/.test(value)) {
+      if (typeof value !== 'string' || !CLASS_PATH.test(value)) {
         add(['io_schema', key], `io_schema.${key} ${describe(value)} must be a Python class path like app.schemas.InvoiceInput`);
       }
     }
