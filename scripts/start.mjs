@@ -1,8 +1,8 @@
 // `npm start`: build the app with electron-vite, then launch Electron on it.
-// The electron npm package downloads its binary in a postinstall step; where that could not run
-// (offline installs, `--ignore-scripts`) `require('electron')` throws or names a missing file, so
-// that is checked first, before spending time on a build.
-import { spawn } from 'node:child_process';
+// package.json's allowScripts keeps Electron's download out of `npm install`, so installing needs
+// only the npm registry. The binary is fetched here, on first start, by the electron package's own
+// installer; where that host is unreachable the user gets one clear message instead.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'electron-vite';
@@ -19,12 +19,22 @@ function findElectronBinary() {
   }
 }
 
-const electron = findElectronBinary();
+let electron = findElectronBinary();
+if (electron === undefined) {
+  console.error('agentdock: downloading the Electron binary (first start only)…');
+  const installer = require.resolve('electron/install.js');
+  const result = spawnSync(process.execPath, [installer], { stdio: 'inherit' });
+  if (result.status === 0) {
+    // require() cached the failed lookup's module: ask the package's path file directly.
+    delete require.cache[require.resolve('electron')];
+    electron = findElectronBinary();
+  }
+}
 if (electron === undefined) {
   console.error(
     [
-      'agentdock: the Electron binary is not installed, so the desktop app cannot start.',
-      'Download it (needs network access) with:',
+      'agentdock: the Electron binary could not be downloaded, so the desktop app cannot start.',
+      'Retry with network access to its download host, or point ELECTRON_MIRROR at a mirror:',
       '  node node_modules/electron/install.js',
     ].join('\n'),
   );
