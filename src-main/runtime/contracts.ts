@@ -63,8 +63,9 @@ export type Permission = 'deploy' | 'rollback' | 'invoke' | 'view_metrics' | 'ke
 
 /** Who is calling, once authenticated. */
 export interface Principal {
-  kind: 'jwt' | 'api_key';
-  /** JWT `sub`, or the API key id. */
+  /** `control`: the AgentDock control plane itself (telemetry ingest), see auth/authenticator.ts. */
+  kind: 'jwt' | 'api_key' | 'control';
+  /** JWT `sub`, the API key id, or `agentdock-control-plane`. */
   subject: string;
   role: string;
   permissions: ReadonlySet<Permission>;

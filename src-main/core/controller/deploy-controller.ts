@@ -22,7 +22,7 @@ import { hashRequest } from '../store/idempotency-repository';
 import type { AgentVersion } from '../store/versions-repository';
 import type { Vault } from '../vault';
 import { ConcurrencyLimits } from './concurrency-limits';
-import { PROVIDER_KEY_SECRETS, writeDeploymentConfig } from './deployment-config';
+import { deploymentConfigDir, newControlToken, PROVIDER_KEY_SECRETS, writeDeploymentConfig } from './deployment-config';
 import type { RuntimeSettingsFile, SecretsFile } from './deployment-config';
 import { waitUntilReady } from './health-gate';
 
@@ -251,7 +251,7 @@ export class DeployController {
       createdBy: options.actor,
       status: 'starting',
     });
-    const configDir = path.join(this.options.dataDir, 'deployments', deployment.id, 'config');
+    const configDir = deploymentConfigDir(this.options.dataDir, deployment.id);
     try {
       await writeDeploymentConfig(configDir, {
         spec: input.runSpec,
@@ -264,7 +264,7 @@ export class DeployController {
           provider: options.provider ?? { mode: 'simulated' },
         },
         keys: repos.apiKeys.keysFile(input.agentId),
-        secrets: await this.runtimeSecrets(input.agentId, environment, input.runSpec, options.actor),
+        secrets: { ...(await this.runtimeSecrets(input.agentId, environment, input.runSpec, options.actor)), controlToken: newControlToken() },
       });
       step('starting', `starting ${options.replicas ?? 1} replica(s) of ${input.agentName} ${version.label} on ${options.target}`);
       const status = await target.deploy(

@@ -6,7 +6,7 @@
  * reloads on change never reads a half-written file.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 
@@ -26,6 +26,8 @@ export interface SecretsFile {
   providerKeys?: { openai?: string; anthropic?: string };
   auditHashKey?: string;
   env?: Record<string, string>;
+  /** The control plane's credential for this deployment's `/events` and `/metrics` (see `controlTokenOf`). */
+  controlToken?: string;
 }
 
 export interface DeploymentConfig {
@@ -55,6 +57,26 @@ export async function writeKeysFile(dir: string, keys: DeploymentConfig['keys'])
 /** Rewrites secrets.json alone (secret rotation reaches running replicas with a reload). */
 export async function writeSecretsFile(dir: string, secrets: SecretsFile): Promise<void> {
   await writeAtomically(path.join(dir, 'secrets.json'), JSON.stringify(secrets), 0o600);
+}
+
+/** A fresh control token: each deployment has its own, so one leaked token opens one deployment's telemetry. */
+export function newControlToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** The config dir of a deployment under the data dir. */
+export function deploymentConfigDir(dataDir: string, deploymentId: string): string {
+  return path.join(dataDir, 'deployments', deploymentId, 'config');
+}
+
+/** The control token written into a deployment's secrets.json, or undefined when there is none. */
+export async function controlTokenOf(configDir: string): Promise<string | undefined> {
+  try {
+    const secrets = JSON.parse(await readFile(path.join(configDir, 'secrets.json'), 'utf8')) as SecretsFile;
+    return typeof secrets.controlToken === 'string' ? secrets.controlToken : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function writeAtomically(file: string, content: string, mode: number): Promise<void> {

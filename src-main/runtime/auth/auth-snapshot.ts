@@ -3,6 +3,7 @@
  * and the role table. A reload builds a new snapshot and the owner swaps one reference; a request
  * uses the snapshot it captured when it started, so a reload never changes a request mid-flight.
  */
+import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 import type { ReloadableParts } from '../config/runtime-bundle';
@@ -24,6 +25,8 @@ export interface AuthSnapshot {
   readonly jwtKey: KeyObject | undefined;
   readonly keys: ApiKeyIndex;
   readonly roles: RoleTable;
+  /** SHA-256 of secrets.json `controlToken`; undefined refuses every control-plane request. */
+  readonly controlTokenDigest: Buffer | undefined;
 }
 
 /**
@@ -43,5 +46,6 @@ export function createAuthSnapshot(spec: DockSpec, parts: Pick<ReloadableParts, 
     jwtKey: secret ? jwtSecretKey(secret) : undefined,
     keys: createApiKeyIndex(parts.keys.keys),
     roles: resolveRoles(spec.auth.roles),
+    controlTokenDigest: parts.secrets.controlToken ? createHash('sha256').update(parts.secrets.controlToken).digest() : undefined,
   });
 }

@@ -182,3 +182,31 @@ describe('Authenticator: snapshot swaps', () => {
     expect(auth.authenticate({ 'x-api-key': newKey.raw }, inflight).ok).toBe(false);
   });
 });
+
+describe('Authenticator: the control plane token', () => {
+  const controlToken = randomBytes(32).toString('hex');
+  // API keys off and custom roles without read_logs: the control plane still reads telemetry.
+  const locked = specWithAuth({ mode: 'api_key', api_keys: { enabled: false }, roles: [{ name: 'caller', permissions: ['invoke'] }] });
+
+  it('reads events and metrics whatever the Dockfile says, and nothing more', () => {
+    const auth = authenticatorFor(locked, [], { controlToken });
+    const result = auth.authenticate({ 'x-agentdock-control': controlToken });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.principal).toMatchObject({ kind: 'control', role: 'agentdock:control' });
+    expect(auth.authorize(result.principal, 'read_logs').ok).toBe(true);
+    expect(auth.authorize(result.principal, 'view_metrics').ok).toBe(true);
+    expect(auth.authorize(result.principal, 'invoke')).toMatchObject({ ok: false, status: 403 });
+    expect(auth.authorize(result.principal, 'rollback')).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('refuses a wrong token, and every token when the runtime has none configured', () => {
+    expect(authenticatorFor(locked, [], { controlToken }).authenticate({ 'x-agentdock-control': randomBytes(32).toString('hex') })).toMatchObject({ ok: false, status: 401, message: 'invalid control token' });
+    expect(authenticatorFor(locked).authenticate({ 'x-agentdock-control': controlToken })).toMatchObject({ ok: false, status: 401, message: 'this runtime has no control token configured' });
+  });
+
+  it('refuses a control token sent together with another credential', () => {
+    const auth = authenticatorFor(jwtSpec, [developer.record], { controlToken });
+    expect(auth.authenticate({ 'x-agentdock-control': controlToken, 'x-api-key': developer.raw })).toMatchObject({ ok: false, status: 401 });
+  });
+});

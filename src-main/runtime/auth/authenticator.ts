@@ -3,6 +3,7 @@
  * they call this endpoint (authorize). Results are values with the status and code of §5.3.9;
  * neither method throws, whatever the headers.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Permission, Principal } from '../contracts';
 import { checkApiKey } from './api-keys';
 import type { AuthSnapshot } from './auth-snapshot';
@@ -46,6 +47,19 @@ function expected(snapshot: AuthSnapshot): string {
   return 'this agent accepts no credentials the runtime can check (auth.mode oauth2 without api_keys)';
 }
 
+/** What the control plane may do: read the event stream and the metrics, nothing else. */
+export const CONTROL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['read_logs', 'view_metrics']);
+/** The role name control-plane requests carry (in logs and rate limits); not a Dockfile role. */
+export const CONTROL_ROLE = 'agentdock:control';
+
+/** The control plane's token, compared by digest in constant time. */
+function fromControlToken(token: string, snapshot: AuthSnapshot): AuthResult {
+  if (!snapshot.controlTokenDigest) return { ok: false, status: 401, code: 'Unauthorized', message: 'this runtime has no control token configured' };
+  const digest = createHash('sha256').update(token).digest();
+  if (!timingSafeEqual(digest, snapshot.controlTokenDigest)) return { ok: false, status: 401, code: 'Unauthorized', message: 'invalid control token' };
+  return { ok: true, principal: { kind: 'control', subject: 'agentdock-control-plane', role: CONTROL_ROLE, permissions: CONTROL_PERMISSIONS } };
+}
+
 /** Authenticates requests against the current AuthSnapshot and checks permissions. */
 export class Authenticator {
   constructor(
@@ -71,6 +85,8 @@ export class Authenticator {
           return this.fromToken(credentials.token, snapshot);
         case 'api_key':
           return this.fromApiKey(credentials.key, snapshot);
+        case 'control':
+          return fromControlToken(credentials.token, snapshot);
       }
     } catch {
       // Defence in depth: a bug above must fail closed, never as a 500 that skips auth.

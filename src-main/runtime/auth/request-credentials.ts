@@ -12,7 +12,15 @@ import { JWT_MAX_LENGTH } from './jwt';
 /** Request headers as Node gives them (`headersDistinct` preferred): names, one or more values. */
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-export type Credentials = { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'api_key'; key: string } | { kind: 'invalid'; message: string };
+export type Credentials =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'api_key'; key: string }
+  | { kind: 'control'; token: string }
+  | { kind: 'invalid'; message: string };
+
+/** The header the control plane authenticates with (secrets.json `controlToken`). */
+export const CONTROL_TOKEN_HEADER = 'x-agentdock-control';
 
 /** Longest `x-api-key` value considered (characters); real keys are 47. */
 export const MAX_API_KEY_HEADER_LENGTH = 256;
@@ -47,7 +55,11 @@ export function extractCredentials(headers: HeaderBag): Credentials {
   if (authorization.problem) return { kind: 'invalid', message: authorization.problem };
   const apiKey = single(headers, 'x-api-key', MAX_API_KEY_HEADER_LENGTH);
   if (apiKey.problem) return { kind: 'invalid', message: apiKey.problem };
-  if (authorization.value !== undefined && apiKey.value !== undefined) return { kind: 'invalid', message: 'send either Authorization or x-api-key, not both' };
+  const control = single(headers, CONTROL_TOKEN_HEADER, MAX_API_KEY_HEADER_LENGTH);
+  if (control.problem) return { kind: 'invalid', message: control.problem };
+  const given = [authorization.value, apiKey.value, control.value].filter((value) => value !== undefined).length;
+  if (given > 1) return { kind: 'invalid', message: `send one of Authorization, x-api-key or ${CONTROL_TOKEN_HEADER}, not several` };
+  if (control.value !== undefined) return control.value === '' ? { kind: 'invalid', message: `${CONTROL_TOKEN_HEADER} header is empty` } : { kind: 'control', token: control.value };
   if (authorization.value !== undefined) {
     const match = BEARER.exec(authorization.value);
     if (!match?.[1]) return { kind: 'invalid', message: 'Authorization must be "Bearer <token>"' };

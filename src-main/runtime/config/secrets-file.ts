@@ -13,16 +13,25 @@ export interface SecretsFile {
   auditHashKey?: string;
   /** Extra environment for the agent process. */
   env?: Record<string, string>;
+  /**
+   * The control plane's own credential (`x-agentdock-control` header): read-only access to
+   * `/events` and `/metrics` whatever the Dockfile's auth settings, so telemetry ingest never
+   * depends on the agent's roles or on API keys being enabled.
+   */
+  controlToken?: string;
 }
 
 /** At least as strict as the Dockfile schema's `auth.jwt.secret_key` (minLength 16). */
 export const MIN_SECRET_LENGTH = 16;
 
+/** The control token is machine-made (32 random bytes, hex); anything shorter is a mistake. */
+export const MIN_CONTROL_TOKEN_LENGTH = 32;
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Checks a parsed secrets.json; throws ShapeError naming the first wrong field. */
 export function parseSecretsFile(value: unknown): SecretsFile {
-  const root = expectObject(value, '', ['jwtSecret', 'providerKeys', 'auditHashKey', 'env']);
+  const root = expectObject(value, '', ['jwtSecret', 'providerKeys', 'auditHashKey', 'env', 'controlToken']);
   const secrets: SecretsFile = {};
   const jwtSecret = optional(root.jwtSecret, (raw) => expectString(raw, 'jwtSecret', { minLength: MIN_SECRET_LENGTH }));
   if (jwtSecret !== undefined) secrets.jwtSecret = jwtSecret;
@@ -45,6 +54,8 @@ export function parseSecretsFile(value: unknown): SecretsFile {
     }),
   );
   if (env) secrets.env = env;
+  const controlToken = optional(root.controlToken, (raw) => expectString(raw, 'controlToken', { minLength: MIN_CONTROL_TOKEN_LENGTH }));
+  if (controlToken !== undefined) secrets.controlToken = controlToken;
   return secrets;
 }
 
