@@ -57,12 +57,16 @@ describe('agentdock deploy / status / versions / rollback', () => {
     expect(result.stdout).toMatch(/^✓ notes-agent v1 is active in [\d.]+ s — http:\/\/127\.0\.0\.1:\d+$/m);
   });
 
-  it('creates a key shown once, and the deployed agent accepts it after a redeploy', async () => {
+  it('creates a key shown once, which the running agent accepts at once, and v2 too', async () => {
     const created = await cli(['key', 'create', 'notes-agent', '--role', 'developer', '--json']);
-    const { key } = JSON.parse(created.stdout) as { key: string };
+    const { key, rollout } = JSON.parse(created.stdout) as { key: string; rollout: { reloaded: boolean }[] };
     expect(key).toMatch(/^adk_/);
+    expect(rollout).toEqual([expect.objectContaining({ agent: 'notes-agent', reloaded: true })]);
     const listed = await cli(['key', 'list', 'notes-agent', '--json']);
     expect(listed.stdout).not.toContain(key);
+    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { agents: { endpoint: string }[] };
+    const v1 = await fetch(`${status.agents[0]!.endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ question: 'hi' }) });
+    expect(await v1.json()).toEqual({ answer: 'v1: hi' });
     writeFileSync(path.join(project(), 'src', 'agent.ts'), 'export async function graph(input: { question: string }) { return { answer: `v2: ${input.question}` }; }\n');
     const deployed = JSON.parse((await cli(['deploy', project(), '--json'])).stdout) as { version: string; endpoints: string[] };
     expect(deployed.version).toBe('v2');
@@ -114,5 +118,42 @@ describe('agentdock secret and audit', () => {
     const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as { entries: { action: string; success: boolean }[] };
     const actions = audit.entries.map((entry) => entry.action);
     expect(actions).toEqual(expect.arrayContaining(['deploy:create', 'deploy:rollback', 'key:create']));
+  });
+});
+
+describe('agentdock logs / stop / start / suspend / resume / restart / delete', () => {
+  it('logs prints the tail with a replica prefix and exits 0', async () => {
+    const logs = await cli(['logs', 'notes-agent', '--tail', '20']);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/^\S+ \| .*runtime listening/m);
+    const json = await cli(['logs', 'notes-agent', '--tail', '5', '--json']);
+    const first = JSON.parse(json.stdout.split('\n')[0]!) as { replica: string; stream: string; version: string };
+    expect(first).toMatchObject({ stream: expect.stringMatching(/^std(out|err)$/), version: 'v1' });
+  });
+
+  it('stop, suspend and their inverses show in status; every change is audited', async () => {
+    const health = async (): Promise<string> => (JSON.parse((await cli(['status', 'notes-agent', '--json'])).stdout) as { agents: { health: string }[] }).agents[0]!.health;
+    expect((await cli(['stop', 'notes-agent'])).stdout).toMatch(/^✓ stopped notes-agent v1 on process$/m);
+    expect(await health()).toBe('stopped');
+    expect((await cli(['start', 'notes-agent'])).code).toBe(0);
+    expect(await health()).toBe('healthy');
+    expect((await cli(['suspend', 'notes-agent'])).code).toBe(0);
+    expect(await health()).toBe('suspended');
+    expect((await cli(['resume', 'notes-agent'])).code).toBe(0);
+    expect((await cli(['restart', 'notes-agent', '--json'])).stdout).toContain('"action": "restart"');
+    expect(await health()).toBe('healthy');
+    const audit = JSON.parse((await cli(['audit', '--json'])).stdout) as { entries: { action: string }[] };
+    expect(audit.entries.map((entry) => entry.action)).toEqual(expect.arrayContaining(['agent:stop', 'agent:start', 'agent:suspend', 'agent:resume', 'agent:restart']));
+  });
+
+  it('delete removes the deployment, keeps the versions; nothing left to stop is exit 1 with what to do', async () => {
+    expect((await cli(['delete', 'notes-agent'])).stdout).toMatch(/^✓ deleted notes-agent v1 on process$/m);
+    expect((JSON.parse((await cli(['status', '--json'])).stdout) as { agents: { health: string }[] }).agents[0]!.health).toBe('stopped');
+    expect((await cli(['versions', 'notes-agent'])).stdout).toMatch(/^v2\s/m);
+    const again = await cli(['stop', 'notes-agent']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/E2023 LifecycleInvalid: notes-agent has no active deployment to stop; deploy it with agentdock deploy/);
+    expect((await cli(['stop'])).code).toBe(2);
+    expect((await cli(['stop', 'notes-agent', '--target', 'mars'])).code).toBe(2);
   });
 });

@@ -4,7 +4,11 @@
  */
 import { auditHelp, runAudit } from './commands/audit';
 import { deployHelp, rollbackHelp, runDeploy, runRollback } from './commands/deploy';
+import { LIFECYCLE_ACTIONS } from '../core/controller/agent-operations';
+import type { LifecycleAction } from '../core/controller/agent-operations';
 import { runInit, initHelp } from './commands/init';
+import { lifecycleCommand, lifecycleHelp, lifecycleSummary } from './commands/lifecycle';
+import { logsHelp, runLogs } from './commands/logs';
 import { keyHelp, runKey } from './commands/keys';
 import { runSecret, secretHelp } from './commands/secret';
 import { runStatus, runVersions, statusHelp, versionsHelp } from './commands/status';
@@ -27,10 +31,17 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: 'agents, their active versions, replicas and health', help: statusHelp, run: runStatus },
   versions: { summary: "an agent's immutable versions", help: versionsHelp, run: runVersions },
   rollback: { summary: 'redeploy an earlier version', help: rollbackHelp, run: runRollback },
+  logs: { summary: "the agent's runtime logs, every replica (-f to follow)", help: logsHelp, run: (argv, terminal) => runLogs(argv, terminal) },
+  ...lifecycleCommands(),
   key: { summary: 'create, list, rotate and revoke API keys', help: keyHelp, run: runKey },
   secret: { summary: 'manage encrypted secrets in the vault', help: secretHelp, run: (argv, terminal) => runSecret(argv, terminal) },
   audit: { summary: 'the append-only audit log', help: auditHelp, run: runAudit },
 };
+
+/** stop, start, restart, suspend, resume, delete: one shape, one implementation. */
+function lifecycleCommands(): Record<LifecycleAction, Command> {
+  return Object.fromEntries(LIFECYCLE_ACTIONS.map((action) => [action, { summary: lifecycleSummary(action), help: lifecycleHelp(action), run: lifecycleCommand(action) }])) as Record<LifecycleAction, Command>;
+}
 
 /** The version baked in at build time (esbuild define), or read from package.json in development. */
 function version(): string {

@@ -79,6 +79,15 @@ export interface LogLine {
   line: string;
 }
 
+export interface LogOptions {
+  /** Recent lines to deliver first (all the target keeps when absent). */
+  tail?: number;
+  /** Keep delivering new lines until disposed. */
+  follow?: boolean;
+  /** Called once when the lines are all delivered (without `follow`) or the logs cannot be read; not after dispose. */
+  onEnd?: (error?: Error) => void;
+}
+
 export interface Disposable {
   dispose(): void;
 }
@@ -106,7 +115,7 @@ export interface Target {
   /** Tells running replicas to re-read keys.json/secrets.json (SIGUSR1): secret rotation without a restart. */
   reload(deploymentId: string): Promise<void>;
   /** Recent lines (`tail`), then new ones while `follow`; dispose to stop. */
-  logs(deploymentId: string, options: { tail?: number; follow?: boolean }, onLine: (line: LogLine) => void): Disposable;
+  logs(deploymentId: string, options: LogOptions, onLine: (line: LogLine) => void): Disposable;
   /** Deployments this target finds running that carry AgentDock's labels (reconcile after a restart). */
   discover(): Promise<{ deploymentId: string; agent: string; version: string }[]>;
   /** Releases watchers, sockets and supervisors (replicas keep running where the target allows). */

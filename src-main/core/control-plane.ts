@@ -8,6 +8,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { findRuntimeDir } from './build/runtime-dir';
 import type { Target, TargetKind } from './contracts';
+import { AgentOperations } from './controller/agent-operations';
 import { DeployController } from './controller/deploy-controller';
 import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
 import type { Repositories, StoreDatabase } from './store';
@@ -36,6 +37,8 @@ export interface ControlPlane {
   /** Opened on first use: commands that touch no secret need no master key. */
   vault(): Vault;
   controller(): DeployController;
+  /** Stop/start/restart/suspend/resume/delete, logs, and pushing rotated keys and secrets to replicas. */
+  operations(): AgentOperations;
   targets: Partial<Record<TargetKind, Target>>;
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   const retention = options.retention ? scheduleRetention(db) : undefined;
   let vault: Vault | undefined;
   let controller: DeployController | undefined;
+  let operations: AgentOperations | undefined;
   const openVault = (): Vault => (vault ??= new Vault(db, options.keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
   return {
     dataDir,
@@ -71,6 +75,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
         runtimeVersion: options.runtimeVersion ?? 'dev',
         ...(env.AGENTDOCK_PYTHON ? { pythonPath: env.AGENTDOCK_PYTHON } : {}),
       })),
+    operations: () => (operations ??= new AgentOperations({ repositories, targets, dataDir, vault: openVault })),
     async close() {
       retention?.dispose();
       for (const target of Object.values(targets)) await target?.dispose();

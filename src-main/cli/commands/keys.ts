@@ -2,6 +2,7 @@ import { parseCommandArguments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
+import { printRollout } from '../rollout-output';
 import { table } from '../table';
 
 export const keyHelp = `Usage: agentdock key <create|list|rotate|revoke> …
@@ -10,7 +11,8 @@ export const keyHelp = `Usage: agentdock key <create|list|rotate|revoke> …
   agentdock key list <agent> [--all]                                           ids, roles, prefixes (never keys)
   agentdock key rotate <key-id>                                                a new key; the old one is revoked
   agentdock key revoke <key-id>                                                the runtime answers 499 from then on
-Add --json for machine-readable output. Running replicas pick changes up on the next deploy or reload.
+Changes reach the agent's running replicas at once (keys.json is rewritten and reloaded, no restart).
+Add --json for machine-readable output.
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 /** `agentdock key …`. */
@@ -25,9 +27,13 @@ export async function runKey(argv: string[], terminal: Terminal): Promise<number
   return withControlPlane('key', terminal, json, async (plane) => {
     const repos = plane.repositories;
     const actor = currentActor();
-    const out = (value: Record<string, unknown>, human: () => void): number => {
-      if (json) terminal.out(JSON.stringify({ ok: true, ...value }, null, 2));
-      else human();
+    const out = async (agentId: string, value: Record<string, unknown>, human: () => void): Promise<number> => {
+      const rollout = await plane.operations().rolloutConfig('keys', { agentId }, { actor, role: 'admin' });
+      if (json) terminal.out(JSON.stringify({ ok: true, ...value, rollout }, null, 2));
+      else {
+        human();
+        printRollout(terminal, rollout);
+      }
       return EXIT.ok;
     };
     switch (verb) {
@@ -36,7 +42,7 @@ export async function runKey(argv: string[], terminal: Terminal): Promise<number
         const agent = repos.agents.require(subject);
         const { key, raw } = repos.apiKeys.create({ agentId: agent.id, role: values.role, createdBy: actor, ...(typeof values.expires === 'string' ? { expiresAt: values.expires } : {}), ...(typeof values.label === 'string' ? { label: values.label } : {}) });
         repos.audit.record({ actor, role: 'admin', action: 'key:create', target: `agent:${agent.name}`, success: true, details: { keyId: key.id, role: key.role } });
-        return out({ id: key.id, role: key.role, key: raw }, () => {
+        return out(agent.id, { id: key.id, role: key.role, key: raw }, () => {
           terminal.out(`${paint(terminal, 'green', '✓')} created key ${key.id} (${key.role}) for ${agent.name}. Copy it now — it is not shown again:`);
           terminal.out(raw);
         });
@@ -44,14 +50,14 @@ export async function runKey(argv: string[], terminal: Terminal): Promise<number
       case 'list': {
         const agent = repos.agents.require(subject);
         const keys = repos.apiKeys.list(agent.id, { includeRevoked: Boolean(values.all) });
-        return out({ keys: keys.map(({ hash: _hash, ...key }) => key) }, () =>
-          table(terminal, ['ID', 'ROLE', 'PREFIX', 'CREATED', 'EXPIRES', 'REVOKED'], keys.map((key) => [key.id, key.role, key.prefix, key.createdAt, key.expiresAt ?? '', key.revokedAt ?? ''])),
-        );
+        if (json) terminal.out(JSON.stringify({ ok: true, keys: keys.map(({ hash: _hash, ...key }) => key) }, null, 2));
+        else table(terminal, ['ID', 'ROLE', 'PREFIX', 'CREATED', 'EXPIRES', 'REVOKED'], keys.map((key) => [key.id, key.role, key.prefix, key.createdAt, key.expiresAt ?? '', key.revokedAt ?? '']));
+        return EXIT.ok;
       }
       case 'rotate': {
         const { key, raw, previous } = repos.apiKeys.rotate(subject, { createdBy: actor });
         repos.audit.record({ actor, role: 'admin', action: 'key:rotate', target: `key:${previous.id}`, success: true, details: { newKeyId: key.id } });
-        return out({ id: key.id, previousId: previous.id, key: raw }, () => {
+        return out(key.agentId, { id: key.id, previousId: previous.id, key: raw }, () => {
           terminal.out(`${paint(terminal, 'green', '✓')} ${previous.id} rotated to ${key.id}. Copy the new key now:`);
           terminal.out(raw);
         });
@@ -59,7 +65,7 @@ export async function runKey(argv: string[], terminal: Terminal): Promise<number
       case 'revoke': {
         const key = repos.apiKeys.revoke(subject);
         repos.audit.record({ actor, role: 'admin', action: 'key:revoke', target: `key:${key.id}`, success: true });
-        return out({ id: key.id, revokedAt: key.revokedAt }, () => terminal.out(`${paint(terminal, 'green', '✓')} revoked ${key.id}`));
+        return out(key.agentId, { id: key.id, revokedAt: key.revokedAt }, () => terminal.out(`${paint(terminal, 'green', '✓')} revoked ${key.id}`));
       }
       default:
         throw new UsageError(`unknown key command ${JSON.stringify(verb)}; use create, list, rotate or revoke`, 'key');

@@ -4,6 +4,7 @@ import { parseCommandArguments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
+import { printRollout } from '../rollout-output';
 import { table } from '../table';
 
 export const secretHelp = `Usage: agentdock secret <set|list|get|rotate|delete> …
@@ -14,6 +15,7 @@ export const secretHelp = `Usage: agentdock secret <set|list|get|rotate|delete> 
   agentdock secret rotate NAME [--agent A] [--environment …]          new value from stdin
   agentdock secret delete NAME [--agent A] [--environment …]          soft delete (audit kept)
 Values never go on the command line (shell history); pipe them: printf %s "$KEY" | agentdock secret set OPENAI_API_KEY
+Changes reach running replicas at once (secrets.json is rewritten and reloaded, no restart).
 AGENTDOCK_MASTER_KEY unlocks the vault. Add --json for machine-readable output.
 Exit codes: 0 done, 1 failed (wrong master key, no such secret), 2 usage error.`;
 
@@ -41,13 +43,20 @@ export async function runSecret(argv: string[], terminal: Terminal, stdin: NodeJ
       terminal.out(json ? JSON.stringify({ ok: true, ...value }, null, 2) : human);
       return EXIT.ok;
     };
+    // A changed secret reaches the running replicas that receive it (the agent's, or every agent's for a global one).
+    const changed = async (value: Record<string, unknown>, human: string): Promise<number> => {
+      const rollout = await plane.operations().rolloutConfig('secrets', agentId ? { agentId } : {}, { actor: currentActor(), role: 'admin' });
+      const code = done({ ...value, rollout }, human);
+      if (!json) printRollout(terminal, rollout);
+      return code;
+    };
     switch (verb) {
       case 'set':
       case 'rotate': {
         const value = (await readAll(stdin)).replace(/\r?\n$/, '');
         if (!value) throw new UsageError('pipe the value on stdin (it must not be empty)', 'secret');
         const info = verb === 'set' ? (await vault.set(name!, value, scope)).secret : await vault.rotate(name!, value, scope);
-        return done({ secret: info }, `${paint(terminal, 'green', '✓')} ${verb === 'set' ? 'stored' : 'rotated'} ${info.name} (${info.environment}) = ${info.masked}`);
+        return changed({ secret: info }, `${paint(terminal, 'green', '✓')} ${verb === 'set' ? 'stored' : 'rotated'} ${info.name} (${info.environment}) = ${info.masked}`);
       }
       case 'get': {
         const read = await vault.get(name!, scope);
@@ -61,7 +70,7 @@ export async function runSecret(argv: string[], terminal: Terminal, stdin: NodeJ
       }
       case 'delete': {
         const info = await vault.delete(name!, scope);
-        return done({ secret: info }, `${paint(terminal, 'green', '✓')} deleted ${info.name} (${info.environment}); the audit trail is kept`);
+        return changed({ secret: info }, `${paint(terminal, 'green', '✓')} deleted ${info.name} (${info.environment}); the audit trail is kept`);
       }
       default:
         throw new UsageError(`unknown secret command ${JSON.stringify(verb)}; use set, list, get, rotate or delete`, 'secret');

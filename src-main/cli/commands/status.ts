@@ -1,4 +1,4 @@
-import { classifyHealth } from '../../core/health/health-status';
+import { deploymentHealth } from '../../core/health/health-status';
 import { parseCommandArguments } from '../arguments';
 import { withControlPlane } from '../control-plane-session';
 import { table } from '../table';
@@ -36,7 +36,7 @@ export async function runStatus(argv: string[], terminal: Terminal): Promise<num
           version: version?.label ?? '?',
           target: deployment.targetKind,
           replicas: `${ready}/${deployment.replicas}`,
-          health: classifyHealth(ready, deployment.replicas),
+          health: deploymentHealth(live?.replicas ?? [], deployment.replicas),
           endpoint: deployment.endpoint ?? '',
           since: deployment.activatedAt ?? deployment.createdAt,
           ...(positionals[0] ? { replicaDetails: live?.replicas ?? [] } : {}),

@@ -69,14 +69,19 @@ export function deploymentConfigDir(dataDir: string, deploymentId: string): stri
   return path.join(dataDir, 'deployments', deploymentId, 'config');
 }
 
-/** The control token written into a deployment's secrets.json, or undefined when there is none. */
-export async function controlTokenOf(configDir: string): Promise<string | undefined> {
+/** A deployment's current secrets.json, or undefined when it has none (removed, or another machine's). */
+export async function readSecretsFile(configDir: string): Promise<SecretsFile | undefined> {
   try {
-    const secrets = JSON.parse(await readFile(path.join(configDir, 'secrets.json'), 'utf8')) as SecretsFile;
-    return typeof secrets.controlToken === 'string' ? secrets.controlToken : undefined;
+    return JSON.parse(await readFile(path.join(configDir, 'secrets.json'), 'utf8')) as SecretsFile;
   } catch {
     return undefined;
   }
+}
+
+/** The control token written into a deployment's secrets.json, or undefined when there is none. */
+export async function controlTokenOf(configDir: string): Promise<string | undefined> {
+  const token = (await readSecretsFile(configDir))?.controlToken;
+  return typeof token === 'string' ? token : undefined;
 }
 
 async function writeAtomically(file: string, content: string, mode: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHealth, HealthTracker } from './health-status';
+import { classifyHealth, deploymentHealth, HealthTracker } from './health-status';
 
 describe('classifyHealth (seed 000 §2.2)', () => {
   it('uses the 80 % / 50 % thresholds', () => {
@@ -22,5 +22,15 @@ describe('HealthTracker', () => {
     expect(tracker.observe('a', 2, 2)).toBeUndefined();
     tracker.forget('a');
     expect(tracker.observe('a', 2, 2)).toMatchObject({ from: undefined, to: 'healthy' });
+  });
+});
+
+describe('deploymentHealth', () => {
+  it('reports an operator stop or suspend as such, and a partial outage by readiness', () => {
+    expect(deploymentHealth([{ state: 'suspended' }, { state: 'suspended' }], 2)).toBe('suspended');
+    expect(deploymentHealth([{ state: 'stopped' }], 1)).toBe('stopped');
+    expect(deploymentHealth([{ state: 'running' }, { state: 'crashed' }], 2)).toBe('degraded');
+    expect(deploymentHealth([{ state: 'running' }, { state: 'stopped' }, { state: 'crashed' }], 3)).toBe('unhealthy');
+    expect(deploymentHealth([], 2)).toBe('unhealthy');
   });
 });

@@ -4,7 +4,10 @@
  * target, so the console shows one meaning of "healthy".
  */
 
-export type AgentHealth = 'healthy' | 'degraded' | 'unhealthy' | 'stopped';
+import type { ReplicaStatus } from '../contracts';
+
+/** `suspended`: every replica frozen by the operator; `stopped`: none wanted or all stopped on purpose. */
+export type AgentHealth = 'healthy' | 'degraded' | 'unhealthy' | 'stopped' | 'suspended';
 
 /** Classifies readiness: `ready` of `wanted` replicas. */
 export function classifyHealth(ready: number, wanted: number): AgentHealth {
@@ -13,6 +16,16 @@ export function classifyHealth(ready: number, wanted: number): AgentHealth {
   if (ratio >= 0.8) return 'healthy';
   if (ratio >= 0.5) return 'degraded';
   return 'unhealthy';
+}
+
+/**
+ * Health of a deployment from its replicas' live states: an operator's stop or suspend of every
+ * replica is reported as such, not as an outage; otherwise running replicas count as ready.
+ */
+export function deploymentHealth(replicas: readonly Pick<ReplicaStatus, 'state'>[], wanted: number): AgentHealth {
+  if (replicas.length > 0 && replicas.every((replica) => replica.state === 'suspended')) return 'suspended';
+  if (replicas.length > 0 && replicas.every((replica) => replica.state === 'stopped')) return 'stopped';
+  return classifyHealth(replicas.filter((replica) => replica.state === 'running').length, wanted);
 }
 
 export interface HealthTransition {

@@ -6,7 +6,7 @@
  */
 import { Readable, Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { Disposable, LogLine } from '../../contracts';
+import type { Disposable, LogLine, LogOptions } from '../../contracts';
 
 export interface LogSource {
   container: Dockerode.Container;
@@ -14,9 +14,7 @@ export interface LogSource {
   replica: string;
 }
 
-export interface LogOptions {
-  tail?: number;
-  follow?: boolean;
+export interface ContainerLogOptions extends LogOptions {
   /** How often to look whether a stopped replica runs again, in ms (follow only). */
   pollMs?: number;
 }
@@ -59,7 +57,7 @@ function isoTime(engineTime: string, fallback: Date): string {
 }
 
 /** Streams the replicas' logs to `onLine`; dispose stops following. */
-export function streamContainerLogs(docker: Dockerode, sources: LogSource[], options: LogOptions, onLine: (line: LogLine) => void, clock: () => Date = () => new Date()): Disposable {
+export function streamContainerLogs(docker: Dockerode, sources: LogSource[], options: ContainerLogOptions, onLine: (line: LogLine) => void, clock: () => Date = () => new Date()): Disposable {
   const abort = new AbortController();
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number): Promise<void> =>
@@ -123,11 +121,12 @@ export function streamContainerLogs(docker: Dockerode, sources: LogSource[], opt
     }
   };
 
-  for (const source of sources) {
+  const all = sources.map((source) =>
     follow(source).catch(() => {
       // A replica removed mid-follow, or the abort itself: nothing to report to a log reader.
-    });
-  }
+    }),
+  );
+  if (!options.follow) void Promise.all(all).then(() => abort.signal.aborted || options.onEnd?.());
   return {
     dispose(): void {
       abort.abort();

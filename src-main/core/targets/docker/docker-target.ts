@@ -9,7 +9,7 @@ import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { buildImage, defaultBaseImages } from '../../build/docker-image';
 import { CoreError } from '../../contracts';
-import type { BuildArtifact, DeploymentSpec, DeploymentStatus, Disposable, LogLine, ProgressEvent, Target, TrustLevel } from '../../contracts';
+import type { BuildArtifact, DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TrustLevel } from '../../contracts';
 import { syncConfigVolume } from './config-volume';
 import { streamContainerLogs } from './container-logs';
 import type { LogSource } from './container-logs';
@@ -185,7 +185,7 @@ export class DockerTarget implements Target {
     await this.guard('reloading', () => Promise.all(running.map((info) => tolerate(this.docker.getContainer(info.Id).kill({ signal: 'SIGUSR1' }), [304, 404, 409]))));
   }
 
-  logs(deploymentId: string, options: { tail?: number; follow?: boolean }, onLine: (line: LogLine) => void): Disposable {
+  logs(deploymentId: string, options: LogOptions, onLine: (line: LogLine) => void): Disposable {
     let inner: Disposable | undefined;
     let disposed = false;
     const handle: Disposable = {
@@ -202,7 +202,10 @@ export class DockerTarget implements Target {
         const sources: LogSource[] = agentsOf(found).map((info) => ({ container: this.docker.getContainer(info.Id), replica: (info.Names[0] ?? info.Id).replace(/^\//, '') }));
         inner = streamContainerLogs(this.docker, sources, options, onLine, this.clock);
       },
-      () => handle.dispose(),
+      (error: unknown) => {
+        if (!disposed) options.onEnd?.(error instanceof Error ? error : new Error(String(error)));
+        handle.dispose();
+      },
     );
     return handle;
   }

@@ -21,7 +21,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, ProgressEvent, Target } from '../../contracts';
+import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target } from '../../contracts';
 import { CoreError } from '../../contracts';
 import { LogRing } from './log-ring';
 import { KeyedQueue } from './keyed-queue';
@@ -213,18 +213,23 @@ export class ProcessTarget implements Target {
     });
   }
 
-  logs(deploymentId: string, options: { tail?: number; follow?: boolean }, onLine: (line: LogLine) => void): Disposable {
+  logs(deploymentId: string, options: LogOptions, onLine: (line: LogLine) => void): Disposable {
     let disposed = false;
     let follower: Disposable | undefined;
+    const end = (error?: Error): void => {
+      if (!disposed) options.onEnd?.(error);
+    };
     const attach = (deployment: Deployment | undefined): void => {
-      if (disposed || !deployment) return;
+      if (disposed) return;
+      if (!deployment) return end(new CoreError('E2023', `No process deployment ${deploymentId} on this machine.`));
       for (const line of deployment.ring.tail(options.tail)) onLine(line);
       if (options.follow) follower = deployment.ring.follow(onLine);
+      else end();
     };
     const known = this.deployments.get(deploymentId);
     if (known) attach(known);
     // Not held yet (a CLI process): adopt it from its run files, then replay.
-    else void this.queue.run(deploymentId, () => this.load(deploymentId)).then(attach, () => undefined);
+    else void this.queue.run(deploymentId, () => this.load(deploymentId)).then(attach, (error: unknown) => end(error instanceof Error ? error : new Error(String(error))));
     return {
       dispose: () => {
         disposed = true;
