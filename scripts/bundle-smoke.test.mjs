@@ -45,6 +45,32 @@ test('the bundled CLI opens the control plane (SQLite store) and reports no agen
   }
 });
 
+test('the bundled CLI deploys, operates and deletes an agent on the process target, as a CI job would', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
+  const env = { ...process.env, NO_COLOR: '1', AGENTDOCK_HOME: join(dir, 'data'), AGENTDOCK_MASTER_KEY: 'smoke-test-passphrase-0123456789' };
+  const run = (args) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env, timeout: 120_000 });
+  try {
+    assert.equal(run(['init', 'smoke-agent', '--language', 'typescript']).status, 0);
+    // A plain agent, so the deploy needs no model provider.
+    writeFileSync(join(dir, 'smoke-agent', 'src', 'agent.ts'), 'export async function graph(input: { question: string }) { return { answer: `ok: ${input.question}` }; }\n');
+    const deployed = run(['deploy', 'smoke-agent', '--json']);
+    assert.equal(deployed.status, 0, deployed.stdout + deployed.stderr);
+    const result = JSON.parse(deployed.stdout);
+    assert.equal(result.version, 'v1');
+    assert.match(result.endpoints[0], /^http:\/\/127\.0\.0\.1:\d+$/);
+    const stopped = run(['stop', 'smoke-agent']);
+    assert.equal(stopped.status, 0, stopped.stderr);
+    assert.match(stopped.stdout, /✓ stopped smoke-agent v1 on process/);
+    assert.equal(run(['start', 'smoke-agent']).status, 0);
+    assert.equal(JSON.parse(run(['status', 'smoke-agent', '--json']).stdout).agents[0].health, 'healthy');
+    assert.match(run(['logs', 'smoke-agent', '--tail', '50']).stdout, /runtime listening/);
+    assert.equal(run(['delete', 'smoke-agent']).status, 0);
+  } finally {
+    run(['delete', 'smoke-agent']);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an invalid Dockfile exits 1 with file:line:col lines; usage errors exit 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentdock-smoke-'));
   try {

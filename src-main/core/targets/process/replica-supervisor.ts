@@ -291,14 +291,30 @@ export class ReplicaSupervisor {
     this.setState('exited', { ...exit, error, restartInMs: decision.delayMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (this.disposed || this.desired !== 'running' || this.pid !== undefined) return;
-      this.restarts += 1;
-      void this.spawnProcess().catch((spawnError: unknown) => {
+      void this.restartIfStillWanted().catch((spawnError: unknown) => {
         this.lastError = spawnError instanceof Error ? spawnError.message : String(spawnError);
         this.setState('crashed', { error: this.lastError });
       });
     }, decision.delayMs);
     this.restartTimer.unref();
+  }
+
+  /**
+   * The crash restart, unless the deployment is no longer wanted running. Several control planes
+   * may hold one deployment (the app adopted it, a CLI stopped or deleted it): the run files, not
+   * this supervisor's memory, say what was last asked.
+   */
+  private async restartIfStillWanted(): Promise<void> {
+    if (this.disposed || this.desired !== 'running' || this.pid !== undefined) return;
+    const record = await this.context.files.readDeployment();
+    if (this.disposed || this.desired !== 'running' || this.pid !== undefined) return;
+    if (record?.desired !== 'running') {
+      this.desired = record?.desired ?? 'stopped';
+      this.setState('stopped');
+      return;
+    }
+    this.restarts += 1;
+    await this.spawnProcess();
   }
 
   private async checkAdopted(): Promise<void> {
@@ -326,8 +342,10 @@ export class ReplicaSupervisor {
 
   private nextAttempt(): Promise<void> {
     return new Promise((resolve) => {
+      // Ref'd on purpose: while a deploy or start waits for the runtime to listen, nothing else may
+      // keep the event loop alive (the child is detached, log polling is unref'd), and a CLI would
+      // exit mid-deploy. Every path that ends the wait clears it.
       const timer = setTimeout(resolve, this.context.startTimeoutMs);
-      timer.unref();
       this.attemptWaiters.push(() => {
         clearTimeout(timer);
         resolve();
