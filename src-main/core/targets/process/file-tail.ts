@@ -54,6 +54,11 @@ export class FileTail {
 
   /** Positions the tail (primed from the end of the existing file) and starts watching. */
   async start(): Promise<void> {
+    // fs.watch needs the file to exist: create it empty (the replica opens it with O_APPEND), or a
+    // new replica's first lines — its "listening" line among them — would wait for the slow poll.
+    await open(this.file, 'a')
+      .then((handle) => handle.close())
+      .catch(() => undefined);
     const size = (await stat(this.file).catch(() => undefined))?.size ?? 0;
     this.offset = Math.max(0, size - this.options.primeBytes);
     this.skipFirstLine = this.offset > 0;
