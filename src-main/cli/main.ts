@@ -9,6 +9,8 @@ import type { LifecycleAction } from '../core/controller/agent-operations';
 import { runInit, initHelp } from './commands/init';
 import { lifecycleCommand, lifecycleHelp, lifecycleSummary } from './commands/lifecycle';
 import { logsHelp, runLogs } from './commands/logs';
+import { metricsHelp, runMetrics } from './commands/metrics';
+import { alertsHelp, runAlerts } from './commands/notifications';
 import { keyHelp, runKey } from './commands/keys';
 import { runSecret, secretHelp } from './commands/secret';
 import { runStatus, runVersions, statusHelp, versionsHelp } from './commands/status';
@@ -36,6 +38,8 @@ const COMMANDS: Record<string, Command> = {
   key: { summary: 'create, list, rotate and revoke API keys', help: keyHelp, run: runKey },
   secret: { summary: 'manage encrypted secrets in the vault', help: secretHelp, run: (argv, terminal) => runSecret(argv, terminal) },
   audit: { summary: 'the append-only audit log', help: auditHelp, run: runAudit },
+  alerts: { summary: 'notifications, alert history and rules; webhook and e-mail channels', help: alertsHelp, run: (argv, terminal) => runAlerts(argv, terminal) },
+  metrics: { summary: 'export telemetry: throughput, latency, errors, spend, budget (csv|json)', help: metricsHelp, run: runMetrics },
 };
 
 /** stop, start, restart, suspend, resume, delete: one shape, one implementation. */

@@ -6,14 +6,20 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Dockerode from 'dockerode';
+import { createAlerts } from './alerts';
+import type { Alerts } from './alerts';
 import { findRuntimeDir } from './build/runtime-dir';
 import type { Target, TargetKind } from './contracts';
 import { AgentOperations } from './controller/agent-operations';
 import { DeployController } from './controller/deploy-controller';
+import { reconcile } from './controller/reconcile';
+import type { ReconcileOptions, ReconcileReport } from './controller/reconcile';
 import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
 import type { Repositories, StoreDatabase } from './store';
 import { DockerTarget } from './targets/docker/docker-target';
+import { homeLabel } from './targets/docker/labels';
 import { ProcessTarget } from './targets/process/process-target';
+import { TelemetryService } from './telemetry/telemetry-service';
 import { passphraseKeyProviderFromEnv, Vault } from './vault';
 import type { MasterKeyProvider } from './vault';
 
@@ -28,6 +34,11 @@ export interface ControlPlaneOptions {
   /** Run retention jobs in the background (long-lived processes: serve mode, the app). */
   retention?: boolean;
   runtimeVersion?: string;
+  /**
+   * Reconcile in the background right after opening (long-lived processes: the app, serve mode):
+   * adopt what runs, restart what died, roll back interrupted deploys. See `initialReconcile`.
+   */
+  reconcileOnOpen?: boolean;
 }
 
 export interface ControlPlane {
@@ -37,9 +48,17 @@ export interface ControlPlane {
   /** Opened on first use: commands that touch no secret need no master key. */
   vault(): Vault;
   controller(): DeployController;
+  /** Alert engine, in-app notifications and channels; opened on first use (channel secrets live in the vault). */
+  alerts(): Alerts;
   /** Stop/start/restart/suspend/resume/delete, logs, and pushing rotated keys and secrets to replicas. */
   operations(): AgentOperations;
+  /** Telemetry ingest and fleet metrics; opened on first use (the app calls `start()`, the CLI `sync()`), closed by close(). */
+  telemetry(): TelemetryService;
   targets: Partial<Record<TargetKind, Target>>;
+  /** Start-up reconcile (controller/reconcile.ts); `dryRun` only reports. Safe while other processes deploy. */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** The reconcile `reconcileOnOpen` started. */
+  initialReconcile?: Promise<ReconcileReport>;
   close(): Promise<void>;
 }
 
@@ -57,14 +76,21 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   const retention = options.retention ? scheduleRetention(db) : undefined;
   let vault: Vault | undefined;
   let controller: DeployController | undefined;
+  let alerts: Alerts | undefined;
   let operations: AgentOperations | undefined;
+  let telemetry: TelemetryService | undefined;
   const openVault = (): Vault => (vault ??= new Vault(db, options.keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
+  const reconcileNow = (reconcileOptions?: ReconcileOptions): Promise<ReconcileReport> => reconcile({ dataDir, repositories, targets }, reconcileOptions);
+  const initialReconcile = options.reconcileOnOpen ? reconcileNow() : undefined;
+  // Observed here so a failure is never an unhandled rejection; callers still see it when they await.
+  initialReconcile?.catch(() => undefined);
   return {
     dataDir,
     db,
     repositories,
     targets,
     vault: openVault,
+    alerts: () => (alerts ??= createAlerts(db, { vault: openVault })),
     controller: () =>
       (controller ??= new DeployController({
         repositories,
@@ -76,8 +102,15 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
         ...(env.AGENTDOCK_PYTHON ? { pythonPath: env.AGENTDOCK_PYTHON } : {}),
       })),
     operations: () => (operations ??= new AgentOperations({ repositories, targets, dataDir, vault: openVault })),
+    telemetry: () => (telemetry ??= new TelemetryService({ repositories, targets, dataDir })),
+    reconcile: reconcileNow,
+    ...(initialReconcile ? { initialReconcile } : {}),
     async close() {
+      await initialReconcile?.catch(() => undefined);
       retention?.dispose();
+      // Before the targets and the database: subscriptions ask targets and the last batch is written.
+      await telemetry?.close();
+      await alerts?.dispose();
       for (const target of Object.values(targets)) await target?.dispose();
       db.close();
     },
@@ -99,6 +132,7 @@ function dockerTarget(dataDir: string, env: Readonly<Record<string, string | und
     docker: new DockerTarget({
       docker: new Dockerode(),
       stateDir: path.join(dataDir, 'docker'),
+      home: homeLabel(dataDir),
       baseImages: {
         ...(node ? { javascript: { baseImage: node }, typescript: { baseImage: node } } : {}),
         ...(python ? { python: { baseImage: python, ...(node ? { nodeImage: node } : {}) } } : {}),

@@ -169,9 +169,10 @@ describe('lifecycle', () => {
     const pid = await replicaPid();
     const [outcome] = await operations.lifecycle('ops-agent', 'suspend', admin);
     expect(outcome).toMatchObject({ agent: 'ops-agent', version: 'v1', target: 'process', action: 'suspend' });
-    expect(processStateOf(pid)).toBe('T');
+    // A signal is delivered asynchronously: the state shows it a moment later.
+    await waitFor('the replica to be stopped by SIGSTOP', () => processStateOf(pid) === 'T');
     await operations.lifecycle('ops-agent', 'resume', admin);
-    expect(processStateOf(pid)).not.toBe('T');
+    await waitFor('the replica to continue', () => processStateOf(pid) !== 'T');
     expect((await invoke(key)).body).toEqual({ reply: 'echo hi', pid });
   });
 

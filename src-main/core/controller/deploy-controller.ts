@@ -4,27 +4,35 @@
  * green: the previous deployment keeps serving until the new one is healthy, so a failed health
  * gate is an automatic rollback — the old version simply stays active — reported with E2010.
  * Rollback to any earlier version goes through the same flow from its stored bundle.
+ *
+ * Crash safety (README.md): each deploy in progress records its owner (this process) with its
+ * row, in one transaction, and heartbeats while it runs; start-up reconcile (reconcile.ts) rolls
+ * back deploys whose owner died. Transient target errors are retried with backoff (retry-policy.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 import { buildAgentBundle } from '../build/agent-bundle';
-import { REDACTED } from '../build/spec-secrets';
 import { CoreError } from '../contracts';
-import type { DeploymentStatus, Target, TargetKind, TrustLevel } from '../contracts';
+import type { DeploymentStatus, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
 import { locateDockfile, validateDockfileFile } from '../dockfile/validate-file';
 import type { Repositories } from '../store';
+import { deploymentResource, idempotencyResource } from '../store/deployments-repository';
 import type { Deployment } from '../store/deployments-repository';
 import type { Environment } from '../store/environments';
 import { hashRequest } from '../store/idempotency-repository';
 import type { AgentVersion } from '../store/versions-repository';
 import type { Vault } from '../vault';
 import { ConcurrencyLimits } from './concurrency-limits';
-import { deploymentConfigDir, newControlToken, PROVIDER_KEY_SECRETS, writeDeploymentConfig } from './deployment-config';
-import type { RuntimeSettingsFile, SecretsFile } from './deployment-config';
+import { deploymentConfigDir, newControlToken, writeDeploymentConfig } from './deployment-config';
+import type { RuntimeSettingsFile } from './deployment-config';
 import { waitUntilReady } from './health-gate';
+import { OwnerLeases } from './owner-leases';
+import { withRetry } from './retry-policy';
+import type { RetryNotice, RetryOptions, RetryPolicy, Sleep } from './retry-policy';
+import { resolveRuntimeSecrets } from './runtime-secrets';
+import { restoreSpecSecrets, storeSpecSecrets } from './version-spec-secrets';
 
 export type DeployStepName = 'validating' | 'building' | 'registering' | 'starting' | 'health_gate' | 'switching' | 'active' | 'rolling_back' | 'failed';
 
@@ -32,6 +40,8 @@ export interface DeployStep {
   step: DeployStepName;
   message: string;
   at: string;
+  /** Set while a transient target error is being retried ("retrying in N s (attempt k of n)"). */
+  retry?: { attempt: number; of: number; delayMs: number };
 }
 
 export interface DeployOptions {
@@ -49,6 +59,8 @@ export interface DeployOptions {
   provider?: RuntimeSettingsFile['provider'];
   healthTimeoutMs?: number;
   onStep?: (step: DeployStep) => void;
+  /** The target's own progress while it starts replicas (image build output, containers). */
+  onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
 
@@ -77,39 +89,60 @@ export interface DeployControllerOptions {
   clock?: () => number;
   /** Python interpreter for Python agents on the process target. */
   pythonPath?: string;
+  /** Backoff for transient target errors (default base 5 s, max 5 min, jitter 20%, 5 attempts). */
+  retry?: Partial<RetryPolicy>;
+  /** How retries wait (tests inject one that does not). */
+  sleep?: Sleep;
+  /** [0, 1) for the retry jitter. */
+  random?: () => number;
+  /** How often a deploy in progress refreshes its owner's heartbeat, ms (default 15 s). */
+  heartbeatMs?: number;
 }
 
-const SPEC_SECRETS_PREFIX = 'AGENTDOCK_SPEC_SECRETS_V';
-const AUDIT_KEY_SECRET = 'AGENTDOCK_AUDIT_HASH_KEY';
 const DEFAULT_HEALTH_TIMEOUT_MS = 30_000;
+/** Removing a failed or superseded deployment is retried less: reconcile removes what is left. */
+const CLEANUP_ATTEMPTS = 3;
 
 /** Deploys, rolls back and tracks agents across targets. */
 export class DeployController {
   private readonly limits: ConcurrencyLimits;
   private readonly clock: () => number;
+  private readonly leases: OwnerLeases;
 
   constructor(private readonly options: DeployControllerOptions) {
     this.limits = options.limits ?? new ConcurrencyLimits();
     this.clock = options.clock ?? Date.now;
+    this.leases = new OwnerLeases(options.repositories.deployments.owners, { clock: this.clock, ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}) });
   }
 
   /** Deploys the agent project at `projectDir` (a directory holding a Dockfile, or the Dockfile). */
   async deploy(projectPath: string, options: DeployOptions): Promise<DeployResult> {
     const { repositories: repos } = this.options;
     const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: hashRequest({ projectPath: path.resolve(projectPath), target: options.target, environment: options.environment, replicas: options.replicas }) } : undefined;
-    if (idempotency) {
-      const outcome = repos.idempotency.begin(idempotency.key, 'deploy', idempotency.hash);
+    if (!idempotency) return this.deployFresh(projectPath, options);
+    // Owner first, then the key: a pending key always has an owner, so a key left pending by a
+    // process that died can be told from one that a live process is still working on.
+    const resource = idempotencyResource('deploy', idempotency.key);
+    const releaseOwner = this.leases.hold(resource);
+    try {
+      let outcome = repos.idempotency.begin(idempotency.key, 'deploy', idempotency.hash);
+      if (outcome.kind === 'pending' && (await this.leases.othersGone(resource))) {
+        repos.idempotency.abandon(idempotency.key, 'deploy');
+        outcome = repos.idempotency.begin(idempotency.key, 'deploy', idempotency.hash);
+      }
       if (outcome.kind === 'replay') return outcome.response as DeployResult;
       if (outcome.kind === 'conflict') throw new CoreError('E2005', `Idempotency key ${idempotency.key} was used for a different deploy request; use a new key.`);
       if (outcome.kind === 'pending') throw new CoreError('E2005', `A deploy with idempotency key ${idempotency.key} is still running (since ${outcome.since}).`);
-    }
-    try {
-      const result = await this.deployFresh(projectPath, options);
-      if (idempotency) repos.idempotency.complete(idempotency.key, 'deploy', result);
-      return result;
-    } catch (error) {
-      if (idempotency) repos.idempotency.abandon(idempotency.key, 'deploy');
-      throw error;
+      try {
+        const result = await this.deployFresh(projectPath, options);
+        repos.idempotency.complete(idempotency.key, 'deploy', result);
+        return result;
+      } catch (error) {
+        repos.idempotency.abandon(idempotency.key, 'deploy');
+        throw error;
+      }
+    } finally {
+      releaseOwner();
     }
   }
 
@@ -127,7 +160,7 @@ export class DeployController {
     }
     const environment = options.environment ?? 'dev';
     const redacted = JSON.parse(await readFile(path.join(bundleDir, 'spec.json'), 'utf8')) as DockSpec;
-    const runSpec = await this.restoreSpecSecrets(redacted, agent.id, version, environment, options.actor);
+    const runSpec = await restoreSpecSecrets(this.options.vault, { redacted, version, environment, actor: options.actor });
     const manifest = JSON.parse(await readFile(path.join(bundleDir, 'manifest.json'), 'utf8')) as { language?: 'python' | 'javascript' | 'typescript' };
     const step = this.stepper(options);
     step('rolling_back', `rolling ${agentName} back to ${version.label}`);
@@ -194,6 +227,9 @@ export class DeployController {
     const { agent } = repos.agents.getOrCreate(spec.agent.name);
     // The stored spec is the bundle's redacted form: the database never holds interpolated secrets.
     const redactedSpec = JSON.parse(await readFile(path.join(bundle.bundleDir, 'spec.json'), 'utf8')) as unknown;
+    const environment = options.environment ?? 'dev';
+    // Secrets before the version row: a version, once it exists, is complete (version-spec-secrets.ts).
+    await storeSpecSecrets(this.options.vault, { redacted: redactedSpec, runSpec: bundle.runSpec, contentHash: bundle.contentHash, agentId: agent.id, environment, actor: options.actor });
     const { version, created } = repos.versions.createOrGet({
       agentId: agent.id,
       dockfileYaml: await readFile(location.file, 'utf8'),
@@ -202,8 +238,6 @@ export class DeployController {
       runtimeVersion: this.options.runtimeVersion,
       createdBy: options.actor,
     });
-    const environment = options.environment ?? 'dev';
-    await this.storeSpecSecrets(redactedSpec, bundle.runSpec, agent.id, version, environment, options.actor);
     const result = await this.startVersion({
       agentId: agent.id,
       agentName: spec.agent.name,
@@ -234,23 +268,26 @@ export class DeployController {
     reusedBuild: boolean;
     started: number;
     options: DeployOptions | Omit<DeployOptions, 'idempotencyKey' | 'env'>;
-    step: (name: DeployStepName, message: string) => void;
+    step: Stepper;
   }): Promise<DeployResult> {
     const { repositories: repos } = this.options;
     const { options, step, version } = input;
     const target = this.target(options.target);
     const environment = options.environment ?? 'dev';
+    const replicas = options.replicas ?? 1;
     const release = this.limits.acquire(input.agentName, options.target);
     const deployment = repos.deployments.create({
       agentId: input.agentId,
       versionId: version.id,
       targetKind: options.target,
       environment,
-      replicas: options.replicas ?? 1,
+      replicas,
       trust: options.trust ?? 'STANDARD',
       createdBy: options.actor,
       status: 'starting',
+      owner: this.leases.owner,
     });
+    const releaseOwner = this.leases.hold(deploymentResource(deployment.id), { claimed: true });
     const configDir = deploymentConfigDir(this.options.dataDir, deployment.id);
     try {
       await writeDeploymentConfig(configDir, {
@@ -264,31 +301,39 @@ export class DeployController {
           provider: options.provider ?? { mode: 'simulated' },
         },
         keys: repos.apiKeys.keysFile(input.agentId),
-        secrets: { ...(await this.runtimeSecrets(input.agentId, environment, input.runSpec, options.actor)), controlToken: newControlToken() },
+        secrets: await resolveRuntimeSecrets(this.options.vault, {
+          agentId: input.agentId,
+          environment,
+          actor: options.actor,
+          ...(input.runSpec.auth.jwt?.secret_key ? { jwtSecret: input.runSpec.auth.jwt.secret_key } : {}),
+          controlToken: newControlToken(),
+        }),
       });
-      step('starting', `starting ${options.replicas ?? 1} replica(s) of ${input.agentName} ${version.label} on ${options.target}`);
-      const status = await target.deploy(
-        {
-          deploymentId: deployment.id,
-          agent: input.agentName,
-          resourceName: input.resourceName,
-          version: version.label,
-          artifact: { agent: input.agentName, resourceName: input.resourceName, contentHash: version.contentHash, bundleDir: input.bundleDir, language: input.language, ...(version.image ? { image: version.image } : {}) },
-          configDir,
-          replicas: options.replicas ?? 1,
-          trust: options.trust ?? 'STANDARD',
-          port: input.runSpec.expose.port,
-        },
-        options.signal ? { signal: options.signal } : {},
+      step('starting', `starting ${replicas} replica(s) of ${input.agentName} ${version.label} on ${options.target}`);
+      const spec = {
+        deploymentId: deployment.id,
+        agent: input.agentName,
+        resourceName: input.resourceName,
+        version: version.label,
+        artifact: { agent: input.agentName, resourceName: input.resourceName, contentHash: version.contentHash, bundleDir: input.bundleDir, language: input.language, ...(version.image ? { image: version.image } : {}) },
+        configDir,
+        replicas,
+        trust: options.trust ?? 'STANDARD',
+        port: input.runSpec.expose.port,
+      };
+      // Targets' deploy is idempotent for one deployment id, so a retry converges what the failed attempt left.
+      const status = await withRetry(
+        () => target.deploy(spec, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
+        this.retryOptions(`starting on ${options.target}`, 'starting', step, options.signal),
       );
       const endpoints = status.replicas.map((replica) => replica.endpoint).filter((endpoint): endpoint is string => Boolean(endpoint));
       step('health_gate', `waiting for ${endpoints.length} replica(s) to be ready`);
       const gate = await waitUntilReady(endpoints, { timeoutMs: options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
-      if (!gate.ok || endpoints.length < (options.replicas ?? 1)) {
+      if (!gate.ok || endpoints.length < replicas) {
         const previous = repos.deployments.active(input.agentId, options.target);
         const previousVersion = previous ? repos.versions.get(previous.versionId)?.label : undefined;
-        await target.delete(deployment.id).catch(() => undefined);
-        const why = gate.ok ? `only ${endpoints.length} of ${options.replicas ?? 1} replicas started` : gate.notReady.map((r) => `${r.endpoint}: ${r.lastStatus}`).join('; ');
+        await this.remove(target, deployment.id);
+        const why = gate.ok ? `only ${endpoints.length} of ${replicas} replicas started` : gate.notReady.map((r) => `${r.endpoint}: ${r.lastStatus}`).join('; ');
         repos.deployments.update(deployment.id, { status: 'failed', error: `not ready in time: ${why}` });
         step('failed', previousVersion ? `${version.label} was not healthy in time; ${previousVersion} keeps serving` : `${version.label} was not healthy in time`);
         throw new CoreError('E2010', `${input.agentName} ${version.label} was not ready within ${Math.round((options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS) / 1000)} s (${why}).${previousVersion ? ` Rolled back: ${previousVersion} is still active.` : ''} See agentdock logs ${input.agentName}.`, {
@@ -299,10 +344,9 @@ export class DeployController {
       step('switching', `switching traffic to ${version.label}`);
       repos.deployments.update(deployment.id, { endpoint: endpoints[0] ?? null });
       const { previous } = repos.deployments.activate(deployment.id);
-      if (previous) {
-        await target.delete(previous.id).catch(() => undefined);
-        await rm(path.join(this.options.dataDir, 'deployments', previous.id), { recursive: true, force: true });
-      }
+      // Active now: from here a crash leaves a complete deploy, and reconcile removes the superseded one.
+      releaseOwner();
+      if (previous) await this.remove(target, previous.id);
       const previousVersion = previous ? repos.versions.get(previous.versionId)?.label : undefined;
       step('active', `${input.agentName} ${version.label} is active at ${endpoints[0] ?? 'its target'}`);
       return {
@@ -319,49 +363,45 @@ export class DeployController {
     } catch (error) {
       const current = repos.deployments.get(deployment.id);
       if (current && current.status !== 'failed' && current.status !== 'active') {
-        await target.delete(deployment.id).catch(() => undefined);
+        await this.remove(target, deployment.id);
         repos.deployments.update(deployment.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
       }
       this.audit(options, 'deploy:start', `agent:${input.agentName}`, false, { version: version.label }, error);
       throw error instanceof CoreError ? error : new CoreError('E2021', `Starting ${input.agentName} ${version.label} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      releaseOwner();
       release();
     }
   }
 
-  /** secrets.json for a deployment: the agent's vault secrets, provider keys, JWT secret, audit key. */
-  private async runtimeSecrets(agentId: string, environment: Environment, spec: DockSpec, actor: string): Promise<SecretsFile> {
-    const vault = this.options.vault;
-    const all = await vault.resolveForRuntime(agentId, environment, { actor });
-    let auditHashKey = all[AUDIT_KEY_SECRET];
-    if (!auditHashKey) {
-      auditHashKey = randomBytes(32).toString('hex');
-      await vault.set(AUDIT_KEY_SECRET, auditHashKey, { environment, agentId, actor: 'agentdock', role: 'admin' });
+  /**
+   * Removes a failed or superseded deployment from its target and its config dir. Retried a few
+   * times (a 409 while the engine is still stopping a container); what stays is reconcile's.
+   */
+  private async remove(target: Target, deploymentId: string): Promise<void> {
+    try {
+      await withRetry(() => target.delete(deploymentId), { ...this.retryOptions('removing', 'switching', () => undefined), policy: { ...this.options.retry, maxAttempts: Math.min(CLEANUP_ATTEMPTS, this.options.retry?.maxAttempts ?? CLEANUP_ATTEMPTS) } });
+      await rm(path.dirname(deploymentConfigDir(this.options.dataDir, deploymentId)), { recursive: true, force: true });
+    } catch {
+      // Left for reconcile: the row is failed or superseded, so its replicas count as leftovers.
     }
-    const env = Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith('AGENTDOCK_')));
-    const openai = all[PROVIDER_KEY_SECRETS.openai];
-    const anthropic = all[PROVIDER_KEY_SECRETS.anthropic];
-    const jwtSecret = spec.auth.jwt?.secret_key;
+  }
+
+  private retryOptions(doing: string, stepName: DeployStepName, step: Stepper, signal?: AbortSignal): RetryOptions {
     return {
-      env,
-      auditHashKey,
-      ...(jwtSecret ? { jwtSecret } : {}),
-      providerKeys: { ...(openai ? { openai } : {}), ...(anthropic ? { anthropic } : {}) },
+      ...(this.options.retry ? { policy: this.options.retry } : {}),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+      ...(signal ? { signal } : {}),
+      onRetry: (notice: RetryNotice) => {
+        const why = notice.error instanceof Error ? notice.error.message : String(notice.error);
+        step(stepName, `${doing} failed (${why}); retrying in ${Math.max(1, Math.round(notice.delayMs / 1000))} s (attempt ${notice.attempt} of ${notice.of})`, {
+          attempt: notice.attempt,
+          of: notice.of,
+          delayMs: notice.delayMs,
+        });
+      },
     };
-  }
-
-  /** Keeps the version's interpolated secret values in the vault, so a rollback can restore them. */
-  private async storeSpecSecrets(redacted: unknown, runSpec: DockSpec, agentId: string, version: AgentVersion, environment: Environment, actor: string): Promise<void> {
-    const secrets = collectRedacted(redacted, runSpec as unknown, '');
-    if (Object.keys(secrets).length === 0) return;
-    await this.options.vault.set(`${SPEC_SECRETS_PREFIX}${version.number}`, JSON.stringify(secrets), { environment, agentId, actor, role: 'admin' });
-  }
-
-  private async restoreSpecSecrets(redacted: DockSpec, agentId: string, version: AgentVersion, environment: Environment, actor: string): Promise<DockSpec> {
-    const all = await this.options.vault.resolveForRuntime(agentId, environment, { actor });
-    const stored = all[`${SPEC_SECRETS_PREFIX}${version.number}`];
-    const secrets = stored ? (JSON.parse(stored) as Record<string, string>) : {};
-    return fillRedacted(structuredClone(redacted), secrets, '') as DockSpec;
   }
 
   private target(kind: TargetKind): Target {
@@ -370,8 +410,8 @@ export class DeployController {
     return target;
   }
 
-  private stepper(options: { onStep?: (step: DeployStep) => void }): (name: DeployStepName, message: string) => void {
-    return (name, message) => options.onStep?.({ step: name, message, at: new Date(this.clock()).toISOString() });
+  private stepper(options: { onStep?: (step: DeployStep) => void }): Stepper {
+    return (name, message, retry) => options.onStep?.({ step: name, message, at: new Date(this.clock()).toISOString(), ...(retry ? { retry } : {}) });
   }
 
   private audit(options: { actor: string; role?: string }, action: string, target: string, success: boolean, details: Record<string, unknown>, error?: unknown): void {
@@ -387,18 +427,4 @@ export class DeployController {
   }
 }
 
-/** Paths (a.b[0]) whose value is REDACTED in `redacted`, with the real value from `real`. */
-function collectRedacted(redacted: unknown, real: unknown, at: string): Record<string, string> {
-  if (redacted === REDACTED && typeof real === 'string') return { [at]: real };
-  if (redacted === null || typeof redacted !== 'object' || real === null || typeof real !== 'object') return {};
-  const out: Record<string, string> = {};
-  for (const [key, child] of Object.entries(redacted)) Object.assign(out, collectRedacted(child, (real as Record<string, unknown>)[key], at ? `${at}.${key}` : key));
-  return out;
-}
-
-function fillRedacted(redacted: unknown, secrets: Record<string, string>, at: string): unknown {
-  if (redacted === REDACTED) return secrets[at] ?? redacted;
-  if (redacted === null || typeof redacted !== 'object') return redacted;
-  for (const [key, child] of Object.entries(redacted)) (redacted as Record<string, unknown>)[key] = fillRedacted(child, secrets, at ? `${at}.${key}` : key);
-  return redacted;
-}
+type Stepper = (name: DeployStepName, message: string, retry?: DeployStep['retry']) => void;

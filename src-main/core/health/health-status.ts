@@ -40,9 +40,8 @@ export interface HealthTransition {
 export class HealthTracker {
   private readonly last = new Map<string, AgentHealth>();
 
-  /** Records an observation; returns the transition when the health changed. */
-  observe(key: string, ready: number, wanted: number): HealthTransition | undefined {
-    const to = classifyHealth(ready, wanted);
+  /** Records an observation (`to`: the health when already classified, e.g. by deploymentHealth); returns the transition when it changed. */
+  observe(key: string, ready: number, wanted: number, to: AgentHealth = classifyHealth(ready, wanted)): HealthTransition | undefined {
     const from = this.last.get(key);
     if (from === to) return undefined;
     this.last.set(key, to);

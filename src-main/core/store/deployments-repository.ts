@@ -8,7 +8,13 @@ import type { TargetKind, TrustLevel } from '../contracts';
 import type { StoreDatabase } from './database';
 import type { Environment } from './environments';
 import { newId } from './ids';
+import { deploymentResource, OperationOwnersRepository } from './operation-owners-repository';
+import type { OperationOwner } from './operation-owners-repository';
 import { isForeignKeyViolation, uniqueViolation } from './sqlite-errors';
+
+// Re-exported so the store's index (which lists whole modules) carries the owners too.
+export { deploymentResource, idempotencyResource, OperationOwnersRepository, sameOwner } from './operation-owners-repository';
+export type { OperationOwner, OwnerRecord } from './operation-owners-repository';
 
 export const DEPLOYMENT_STATES = ['pending', 'building', 'starting', 'healthy', 'active', 'failed', 'rolled_back', 'stopped', 'superseded', 'deleted'] as const;
 
@@ -47,6 +53,8 @@ export interface NewDeployment {
   trust: TrustLevel;
   createdBy: string;
   status?: DeploymentState;
+  /** The process running this deploy, recorded in the same transaction as the row (reconcile needs it). */
+  owner?: OperationOwner;
 }
 
 /** Fields a deployment's progress changes; `null` clears endpoint or error. */
@@ -95,7 +103,12 @@ const toDeployment = (row: DeploymentRow): Deployment => ({
 
 /** Reads and writes the `deployments` table. */
 export class DeploymentsRepository {
-  constructor(private readonly db: StoreDatabase) {}
+  /** Who runs each deploy in progress (and each pending idempotency key). */
+  readonly owners: OperationOwnersRepository;
+
+  constructor(private readonly db: StoreDatabase) {
+    this.owners = new OperationOwnersRepository(db);
+  }
 
   /** Records a new deployment (status `pending` unless given). */
   create(input: NewDeployment): Deployment {
@@ -118,12 +131,16 @@ export class DeploymentsRepository {
       activated_at: input.status === 'active' ? now : null,
     };
     try {
-      this.db.sql
-        .prepare(
-          `INSERT INTO deployments (id, agent_id, version_id, target_kind, target_ref, environment, status, endpoint, replicas, trust, error, created_by, created_at, updated_at, activated_at)
-           VALUES (@id, @agent_id, @version_id, @target_kind, @target_ref, @environment, @status, @endpoint, @replicas, @trust, @error, @created_by, @created_at, @updated_at, @activated_at)`,
-        )
-        .run(row);
+      // One transaction: a deployment in progress never exists without its owner.
+      this.db.write(() => {
+        this.db.sql
+          .prepare(
+            `INSERT INTO deployments (id, agent_id, version_id, target_kind, target_ref, environment, status, endpoint, replicas, trust, error, created_by, created_at, updated_at, activated_at)
+             VALUES (@id, @agent_id, @version_id, @target_kind, @target_ref, @environment, @status, @endpoint, @replicas, @trust, @error, @created_by, @created_at, @updated_at, @activated_at)`,
+          )
+          .run(row);
+        if (input.owner) this.owners.claim(deploymentResource(row.id), input.owner);
+      });
     } catch (error) {
       if (isForeignKeyViolation(error)) throw new CoreError('E2003', `Version ${input.versionId} does not exist or belongs to another agent.`, { versionId: input.versionId, agentId: input.agentId });
       throw this.activeConflict(error, input.agentId);

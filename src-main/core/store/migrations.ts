@@ -7,6 +7,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CoreError } from '../contracts';
 import { MIGRATION_0001_INITIAL } from './migrations/0001-initial';
+import { MIGRATION_0002_ALERTS } from './migrations/0002-alerts';
+import { MIGRATION_0003_OPERATION_OWNERS } from './migrations/0003-operation-owners';
+import { MIGRATION_0004_HOURLY_ROLLUPS } from './migrations/0004-hourly-rollups';
 
 /** One schema step. Versions are 1, 2, 3… without gaps; a released migration is never edited. */
 export interface Migration {
@@ -16,7 +19,12 @@ export interface Migration {
 }
 
 /** Every migration this code knows, in order. */
-export const MIGRATIONS: readonly Migration[] = Object.freeze([{ version: 1, name: 'initial', sql: MIGRATION_0001_INITIAL }]);
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  { version: 1, name: 'initial', sql: MIGRATION_0001_INITIAL },
+  { version: 2, name: 'alerts', sql: MIGRATION_0002_ALERTS },
+  { version: 3, name: 'operation-owners', sql: MIGRATION_0003_OPERATION_OWNERS },
+  { version: 4, name: 'hourly-rollups', sql: MIGRATION_0004_HOURLY_ROLLUPS },
+]);
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

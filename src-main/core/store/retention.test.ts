@@ -45,7 +45,8 @@ describe('runRetention', () => {
     idempotency.begin('fresh', 'deploy', 'h');
 
     const result = runRetention(temp.db);
-    expect(result).toEqual({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 2, rollups: 1, idempotencyKeys: 1 });
+    // Hourly and daily rollups outlive the minute rows (90 days): the 40-day-old ones stay.
+    expect(result).toEqual({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 2, rollups: 1, tenMinuteRollups: 1, hourlyRollups: 0, dailyRollups: 0, idempotencyKeys: 1 });
     expect(new AuditRepository(temp.db).list().map((entry) => entry.target)).toEqual(['d0', 'd10']);
     expect(new SecretAuditRepository(temp.db).list().map((entry) => entry.secretName)).toEqual(['d0', 'd10']);
     expect(temp.db.sql.prepare('SELECT source, type FROM telemetry_events ORDER BY id').all()).toEqual([
@@ -80,6 +81,47 @@ describe('runRetention', () => {
     expect(result.auditLog).toBe(0);
     expect(result.secretAuditLog).toBe(0);
     expect(count('SELECT count(*) AS n FROM audit_log')).toBe(1);
+  });
+});
+
+describe('runRetention and the rollup tiers', () => {
+  const HOUR = 3_600_000;
+  const DAY = 86_400_000;
+  const rows = (table: string, key: string): string[] => (temp.db.sql.prepare(`SELECT ${key} AS bucket FROM ${table} ORDER BY ${key}`).all() as { bucket: string }[]).map((row) => row.bucket);
+  let eventId = 0;
+  const ingestRunAt = (telemetry: TelemetryRepository, agentId: string, ms: number): void => {
+    telemetry.ingest([{ agentId, source: 'retention', eventId: (eventId += 1), type: 'run_end', time: new Date(ms).toISOString(), data: { status: 'ok', latencyMs: 5, costUsd: 1 } }]);
+  };
+
+  it('keeps hourly and daily rollups 90 days, only whole buckets before the cutoff go, and months stay readable after the minutes have gone', () => {
+    const agentId = new AgentsRepository(temp.db).create('doc').id;
+    const telemetry = new TelemetryRepository(temp.db);
+    const historyCutoff = NOW - 90 * DAY;
+    const cutoffHour = Math.floor(historyCutoff / HOUR) * HOUR;
+    const cutoffDay = Math.floor(historyCutoff / DAY) * DAY;
+    ingestRunAt(telemetry, agentId, cutoffDay - 2 * DAY); // its hour and day end before the cutoff: gone
+    ingestRunAt(telemetry, agentId, cutoffHour - 1); // its hour ends before the cutoff: gone (its day too, when the cutoff is in a day's first hour)
+    ingestRunAt(telemetry, agentId, cutoffHour); // its hour and day straddle the cutoff: kept
+    ingestRunAt(telemetry, agentId, NOW - 40 * DAY); // past the minute rows' 30 days: its hour and day stay
+
+    const result = runRetention(temp.db);
+    const daysGone = new Set([cutoffDay - 2 * DAY, Math.floor((cutoffHour - 1) / DAY) * DAY].filter((day) => day < cutoffDay)).size;
+    expect(result).toMatchObject({ rollups: 4, tenMinuteRollups: 4, hourlyRollups: 2, dailyRollups: daysGone });
+    expect(rows('telemetry_rollups', 'minute')).toEqual([]);
+    expect(rows('telemetry_rollups_hourly', 'hour')).toEqual([new Date(cutoffHour).toISOString(), new Date(Math.floor((NOW - 40 * DAY) / HOUR) * HOUR).toISOString()]);
+    expect(rows('telemetry_rollups_daily', 'day')).toEqual([new Date(cutoffDay).toISOString(), new Date(Math.floor((NOW - 40 * DAY) / DAY) * DAY).toISOString()]);
+    // A whole day 40 days ago is still summarised (from its day row).
+    const day40 = Math.floor((NOW - 40 * DAY) / DAY) * DAY;
+    expect(telemetry.summarize(agentId, { from: new Date(day40).toISOString(), to: new Date(day40 + DAY).toISOString() })).toMatchObject({ requests: 1, costUsd: 1 });
+  });
+
+  it('never keeps hourly rollups for less time than the minute rows, which reads rely on', () => {
+    const agentId = new AgentsRepository(temp.db).create('doc').id;
+    const telemetry = new TelemetryRepository(temp.db);
+    ingestRunAt(telemetry, agentId, NOW - 20 * DAY);
+    expect(runRetention(temp.db, { rollupHistoryDays: 10 })).toMatchObject({ rollups: 0, hourlyRollups: 0, dailyRollups: 0 });
+    expect(runRetention(temp.db, { rollupHistoryDays: 10, runsDays: 15 })).toMatchObject({ rollups: 1, hourlyRollups: 1, dailyRollups: 1 });
+    expect(() => runRetention(temp.db, { rollupHistoryDays: 0 })).toThrow(expect.objectContaining({ code: 'E2050', message: expect.stringContaining('rollupHistoryDays') }));
   });
 });
 

@@ -1,7 +1,13 @@
 /**
  * Retention (seed 003): run records and audit logs 30 days, other telemetry events 7 days, all
  * configurable. "Runs" are the `run_end` events (one per invocation) and the per-minute rollups
- * built from them; "events" are the rest of the stream (tokens, tools, policy, logs…).
+ * built from them; "events" are the rest of the stream (tokens, tools, policy, logs…). The
+ * 10-minute rollups go with the minute ones. The hourly and daily rollups (counts, spend, a
+ * latency histogram: no content) are kept 90 days, and never less than the minute rows: a read
+ * takes a window's whole hours and days from them alone (rollup-tiers.ts), so they must cover
+ * every hour the minutes still do. 90 days keeps a whole calendar month of spend (budget
+ * projection, month-to-date) past the 30-day run window, and a quarter for trends, at 1/60 of
+ * the minute rows' size.
  *
  * The audit logs are append-only in the database; this job is the one writer their DELETE
  * trigger admits: it opens `retention_guard` with its cutoff, deletes, and closes it again, all in
@@ -11,6 +17,8 @@
 import { CoreError } from '../contracts';
 import { daysBefore } from './clock';
 import type { StoreDatabase } from './database';
+import { bucketKey, DAY_TIER, HOUR_TIER, TEN_MINUTE_TIER } from './rollup-tiers';
+import type { RollupTier } from './rollup-tiers';
 
 export interface RetentionOptions {
   /** run_end events and rollups; default 30. */
@@ -19,6 +27,8 @@ export interface RetentionOptions {
   auditDays?: number;
   /** Every other telemetry event; default 7. */
   eventsDays?: number;
+  /** Hourly and daily rollups; default 90, never less than runsDays. */
+  rollupHistoryDays?: number;
 }
 
 /** Rows deleted per table. */
@@ -28,10 +38,13 @@ export interface RetentionResult {
   runEvents: number;
   events: number;
   rollups: number;
+  tenMinuteRollups: number;
+  hourlyRollups: number;
+  dailyRollups: number;
   idempotencyKeys: number;
 }
 
-export const DEFAULT_RETENTION = Object.freeze({ runsDays: 30, auditDays: 30, eventsDays: 7 });
+export const DEFAULT_RETENTION = Object.freeze({ runsDays: 30, auditDays: 30, eventsDays: 7, rollupHistoryDays: 90 });
 
 const BATCH = 5000;
 
@@ -40,15 +53,20 @@ export function runRetention(db: StoreDatabase, options: RetentionOptions = {}):
   const runsDays = days(options.runsDays ?? DEFAULT_RETENTION.runsDays, 'runsDays', 0);
   const auditDays = days(options.auditDays ?? DEFAULT_RETENTION.auditDays, 'auditDays', 1);
   const eventsDays = days(options.eventsDays ?? DEFAULT_RETENTION.eventsDays, 'eventsDays', 0);
+  const historyDays = Math.max(runsDays, days(options.rollupHistoryDays ?? DEFAULT_RETENTION.rollupHistoryDays, 'rollupHistoryDays', 0));
   const now = db.clock();
   const runsCutoff = daysBefore(now, runsDays);
   const eventsCutoff = daysBefore(now, eventsDays);
+  const historyCutoff = now - historyDays * 86_400_000;
   return {
     auditLog: purgeAudit(db, 'audit_log', daysBefore(now, auditDays)),
     secretAuditLog: purgeAudit(db, 'secret_audit_log', daysBefore(now, auditDays)),
     runEvents: inBatches(db, "DELETE FROM telemetry_events WHERE id IN (SELECT id FROM telemetry_events WHERE time < ? AND type = 'run_end' LIMIT ?)", runsCutoff),
     events: inBatches(db, "DELETE FROM telemetry_events WHERE id IN (SELECT id FROM telemetry_events WHERE time < ? AND type <> 'run_end' LIMIT ?)", eventsCutoff),
     rollups: inBatches(db, 'DELETE FROM telemetry_rollups WHERE (agent_id, minute) IN (SELECT agent_id, minute FROM telemetry_rollups WHERE minute < ? LIMIT ?)', runsCutoff),
+    tenMinuteRollups: purgeRollups(db, TEN_MINUTE_TIER, Date.parse(runsCutoff)),
+    hourlyRollups: purgeRollups(db, HOUR_TIER, historyCutoff),
+    dailyRollups: purgeRollups(db, DAY_TIER, historyCutoff),
     idempotencyKeys: db.write(() => db.sql.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(db.now()).changes),
   };
 }
@@ -69,6 +87,12 @@ function purgeAudit(db: StoreDatabase, table: 'audit_log' | 'secret_audit_log', 
     total += deleted;
     if (deleted < BATCH) return total;
   }
+}
+
+/** Deletes a tier's buckets that end at or before the cutoff: one that straddles it still holds minutes that are kept. */
+function purgeRollups(db: StoreDatabase, tier: RollupTier, cutoffMs: number): number {
+  const sql = `DELETE FROM ${tier.table} WHERE (agent_id, ${tier.key}) IN (SELECT agent_id, ${tier.key} FROM ${tier.table} WHERE ${tier.key} < ? LIMIT ?)`;
+  return inBatches(db, sql, bucketKey(cutoffMs, tier));
 }
 
 function inBatches(db: StoreDatabase, sql: string, cutoff: string): number {

@@ -55,6 +55,7 @@ export function objectLabels(state: StoredDeployment, role: ObjectRole, replica?
     [LABELS.trust]: state.trust,
     [LABELS.role]: role,
     ...(replica !== undefined && { [LABELS.replica]: String(replica) }),
+    ...(state.home !== undefined && { [LABELS.home]: state.home }),
   };
 }
 

@@ -24,6 +24,8 @@ export interface StoredDeployment {
   port: number;
   desired: DesiredState;
   updatedAt: string;
+  /** The `home` label of the data dir that created it (labels.ts), when the target has one. */
+  home?: string;
 }
 
 /** One JSON file per deployment under `<stateDir>/docker-target/`. */

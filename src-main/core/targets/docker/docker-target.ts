@@ -37,6 +37,11 @@ export interface DockerTargetOptions {
   runtimeByTrust?: Partial<Record<TrustLevel, string>>;
   /** Base images for artifacts that arrive without an image (default: the official images). */
   baseImages?: Partial<Record<BuildArtifact['language'], { baseImage: string; nodeImage?: string }>>;
+  /**
+   * The `home` label (`homeLabel(dataDir)`) put on everything this target creates; `discover`
+   * then reports only objects with it, never another data dir's. Unset: no label, discover all.
+   */
+  home?: string;
 }
 
 /** Deploys and runs agent replicas as containers on one Docker engine. */
@@ -79,6 +84,7 @@ export class DockerTarget implements Target {
       port: spec.port,
       desired: 'running',
       updatedAt: this.clock().toISOString(),
+      ...(this.options.home !== undefined && { home: this.options.home }),
     };
     this.states.write(state);
     try {
@@ -210,9 +216,12 @@ export class DockerTarget implements Target {
     return handle;
   }
 
-  /** Every deployment with any AgentDock object here (containers in any state, or a network or volume left by an interrupted deploy). */
+  /**
+   * Every deployment with any AgentDock object here (containers in any state, or a network or
+   * volume left by an interrupted deploy) — only this data dir's when the target has a `home`.
+   */
   async discover(): Promise<{ deploymentId: string; agent: string; version: string }[]> {
-    const filters = { label: [`${LABELS.managed}=true`] };
+    const filters = { label: [`${LABELS.managed}=true`, ...(this.options.home !== undefined ? [`${LABELS.home}=${this.options.home}`] : [])] };
     const [containers, networks, volumes] = await this.guard('discovering AgentDock objects', () =>
       Promise.all([this.docker.listContainers({ all: true, filters }), this.docker.listNetworks({ filters }), this.docker.listVolumes({ filters })]),
     );
@@ -222,6 +231,25 @@ export class DockerTarget implements Target {
       if (deploymentId && !found.has(deploymentId)) found.set(deploymentId, { deploymentId, agent: labels[LABELS.agent] ?? '', version: labels[LABELS.version] ?? '' });
     }
     return [...found.values()];
+  }
+
+  /**
+   * Brings a deployment back to what was last asked of it (reconcile after a restart): when its
+   * desired state is `running`, missing replicas are created and stopped ones started — a replica
+   * the engine gave up restarting, or one that did not come back with the engine. Returns how many
+   * replicas needed it.
+   */
+  async converge(deploymentId: string): Promise<number> {
+    const state = this.states.read(deploymentId);
+    if (!state || state.desired !== 'running') return 0;
+    const found = await this.guard('reading status', () => findReplicas(this.docker, deploymentId));
+    let idle = 0;
+    for (let index = 0; index < state.replicas; index++) {
+      const agent = found.get(index)?.agent;
+      if (!agent || (agent.State !== 'running' && agent.State !== 'restarting')) idle++;
+    }
+    if (idle > 0) await this.guard('starting', async () => convergeReplicas(this.docker, state, await this.isolation(state.trust), this.settings, {}));
+    return idle;
   }
 
   async dispose(): Promise<void> {

@@ -8,7 +8,7 @@
  * else from `ps` (macOS, BSD), else asks the replica's /health for the agent's name (Windows).
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -62,5 +62,38 @@ async function commandLine(pid: number): Promise<string[] | undefined> {
     return stdout.trim().split(/\s+/);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Pids of live runtime processes that carry `deploymentId`'s marker, whether or not a run file
+ * names them: a control plane killed between spawning a replica and writing its replica-N.json
+ * leaves one that only its command line identifies. Linux reads /proc; macOS and BSD ask `ps`;
+ * elsewhere (Windows) it finds none.
+ */
+export async function findMarkedProcesses(deploymentId: string): Promise<number[]> {
+  const marker = `--agentdock-deployment=${deploymentId}`;
+  const isOurs = (args: readonly string[]): boolean => args.includes(marker) && args.some((arg) => arg.endsWith('agentdock-runtime.js'));
+  if (process.platform === 'linux') {
+    const entries = await readdir('/proc').catch(() => [] as string[]);
+    const found: number[] = [];
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry)) continue;
+      const raw = await readFile(`/proc/${entry}/cmdline`).catch(() => undefined);
+      if (raw && isOurs(raw.toString('utf8').split('\0')) && (await processState(Number(entry))) !== 'gone') found.push(Number(entry));
+    }
+    return found;
+  }
+  if (process.platform === 'win32') return [];
+  try {
+    const { stdout } = await execFileAsync('ps', ['-ax', '-o', 'pid=,command='], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 });
+    return stdout
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((args) => isOurs(args))
+      .map((args) => Number(args[0]))
+      .filter((pid) => Number.isInteger(pid) && pid > 0);
+  } catch {
+    return [];
   }
 }

@@ -10,7 +10,9 @@
  * checking each pid really is that replica (process-probe.ts). Supervision (restart with backoff)
  * happens only while some ProcessTarget holds the deployment; after `dispose()` replicas run
  * unsupervised until a ProcessTarget adopts them again. Adopting does not restart replicas that
- * died meanwhile: they show as `stopped`, and the controller's reconcile decides (`start`).
+ * died meanwhile: they show as `stopped`, and the controller's reconcile decides (`converge`
+ * starts them when the deployment's desired state is `running`). `delete` also kills replica
+ * processes no run file names (a control plane killed between spawn and record), by their marker.
  *
  * Lifecycle: stop = SIGTERM (the runtime drains, exits 0), SIGKILL to the group after the grace;
  * restart = stop then start, one replica at a time so the others keep serving; suspend/resume =
@@ -25,8 +27,9 @@ import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions,
 import { CoreError } from '../../contracts';
 import { LogRing } from './log-ring';
 import { KeyedQueue } from './keyed-queue';
-import { isReplicaProcess, processState } from './process-probe';
+import { findMarkedProcesses, isReplicaProcess, processState } from './process-probe';
 import { replicaEnvironment } from './replica-env';
+import { signalGroup } from './replica-process';
 import { ReplicaSupervisor } from './replica-supervisor';
 import type { ReplicaEvent } from './replica-supervisor';
 import { DEFAULT_RESTART_POLICY } from './restart-policy';
@@ -203,7 +206,25 @@ export class ProcessTarget implements Target {
     await this.queue.run(deploymentId, async () => {
       const deployment = await this.load(deploymentId);
       if (deployment) await this.remove(deployment);
-      else await new RunFiles(this.settings.stateDir, deploymentId).removeAll();
+      else {
+        await killStrays(deploymentId);
+        await new RunFiles(this.settings.stateDir, deploymentId).removeAll();
+      }
+    });
+  }
+
+  /**
+   * Brings a deployment back to what was last asked of it (reconcile after a restart): when its
+   * desired state is `running`, replicas without a process — they died while no control plane
+   * supervised them, or with the machine — are started. Returns how many were started.
+   */
+  async converge(deploymentId: string): Promise<number> {
+    return this.queue.run(deploymentId, async () => {
+      const deployment = await this.load(deploymentId);
+      if (!deployment || deployment.record.desired !== 'running') return 0;
+      const idle = deployment.replicas.filter((replica) => replica.status().handle === undefined);
+      await Promise.all(idle.map((replica) => replica.start()));
+      return idle.length;
     });
   }
 
@@ -243,7 +264,9 @@ export class ProcessTarget implements Target {
     const found: { deploymentId: string; agent: string; version: string }[] = [];
     for (const deploymentId of await listRunDirs(this.settings.stateDir)) {
       const deployment = await this.queue.run(deploymentId, () => this.load(deploymentId)).catch(() => undefined);
-      if (deployment) found.push({ deploymentId, agent: deployment.record.spec.agent, version: deployment.record.spec.version });
+      // A run dir without deployment.json is a deploy killed before it started anything: still
+      // reported (agent and version unknown), so reconcile can remove it.
+      found.push(deployment ? { deploymentId, agent: deployment.record.spec.agent, version: deployment.record.spec.version } : { deploymentId, agent: '', version: '' });
     }
     return found;
   }
@@ -274,6 +297,7 @@ export class ProcessTarget implements Target {
     for (const replica of deployment.replicas) replica.dispose();
     deployment.ring.close();
     this.deployments.delete(deployment.files.deploymentId);
+    await killStrays(deployment.files.deploymentId);
     await deployment.files.removeAll();
   }
 
@@ -348,6 +372,19 @@ export class ProcessTarget implements Target {
 
 function statusOf(deployment: Deployment): DeploymentStatus {
   return { deploymentId: deployment.record.spec.deploymentId, replicas: deployment.replicas.map((replica) => replica.status()) };
+}
+
+/**
+ * Kills replica processes of the deployment that no run file names (see findMarkedProcesses), and
+ * waits until they are gone: delete must leave no process behind, even after a kill -9 of the
+ * control plane between spawning a replica and recording it.
+ */
+async function killStrays(deploymentId: string): Promise<void> {
+  const strays = await findMarkedProcesses(deploymentId);
+  for (const pid of strays) signalGroup(pid, 'SIGKILL');
+  for (const pid of strays) {
+    for (let waited = 0; waited < 5000 && (await processState(pid)) !== 'gone'; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 function abortPromise(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {

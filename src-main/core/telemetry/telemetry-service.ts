@@ -1,0 +1,320 @@
+/**
+ * Telemetry for the whole fleet: follows every live replica's `/events` into the store and scrapes
+ * its `/metrics`, picking up new replicas and dropping gone ones by polling the store and the
+ * targets (and at once on `refresh()`); `sync()` is the CLI's one-shot catch-up. Fleet metrics
+ * combine the stored rollups with the latest scrapes. See README.md beside this file.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Target, TargetKind } from '../contracts';
+import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
+import type { Repositories } from '../store';
+import type { BackoffPolicy } from './backoff';
+import { fleetMetrics } from './fleet-metrics';
+import type { AgentMetrics } from './fleet-metrics';
+import { FOLLOWED_STATES, listFleetReplicas, runPool } from './fleet-replicas';
+import { IngestBatcher } from './ingest-batcher';
+import type { IngestTotals } from './ingest-batcher';
+import { agentBudget, scrapeReplica } from './metrics-scraper';
+import type { AgentBudget, ReplicaScrape } from './metrics-scraper';
+import { ReplicaSubscription } from './replica-subscription';
+import type { ConnectionOutcome, ReplicaRef, SubscriptionHooks, SubscriptionStats } from './replica-subscription';
+import { stderrTelemetryLog } from './telemetry-log';
+import type { TelemetryLog } from './telemetry-log';
+
+export interface TelemetryServiceOptions {
+  repositories: Repositories;
+  targets: Partial<Record<TargetKind, Target>>;
+  /** Where deployments' config dirs live (control tokens, runtime.json budgets). */
+  dataDir: string;
+  clock?: () => number;
+  log?: TelemetryLog;
+  /** How often the store and targets are polled for new and gone replicas, ms (default 5 s). */
+  pollIntervalMs?: number;
+  /** How often each replica's /metrics is scraped, ms (default 15 s). */
+  scrapeIntervalMs?: number;
+  batch?: { maxEvents?: number; maxDelayMs?: number };
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  /** A deployment's control token; default: its config dir's secrets.json. */
+  controlToken?: (deploymentId: string) => Promise<string | undefined>;
+}
+
+/** What one `sync()` did. */
+export interface SyncReport {
+  replicas: number;
+  inserted: number;
+  duplicates: number;
+  /** Events the runtimes no longer had (their replay buffer overflowed). */
+  lost: number;
+  /** Malformed events skipped. */
+  dropped: number;
+  problems: { source?: string; deploymentId?: string; message: string }[];
+  durationMs: number;
+}
+
+export interface TelemetryStats {
+  subscriptions: (SubscriptionStats & { source: string })[];
+  ingest: IngestTotals;
+  lost: number;
+  dropped: number;
+}
+
+/** Follows the fleet's telemetry; `close()` stops everything it started. */
+export class TelemetryService {
+  private readonly subscriptions = new Map<string, ReplicaSubscription>();
+  private readonly latestScrapes = new Map<string, ReplicaScrape>();
+  /** Budget limit per replica from each followed deployment's runtime.json. */
+  private readonly settingsLimits = new Map<string, number | undefined>();
+  private agentOfDeployment = new Map<string, string>();
+  private readonly batcher: IngestBatcher;
+  private readonly log: TelemetryLog;
+  private readonly clock: () => number;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private lostSoon: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Totals of subscriptions already stopped, so stats survive fleet changes. */
+  private retired = { lost: 0, dropped: 0 };
+
+  constructor(private readonly options: TelemetryServiceOptions) {
+    this.log = options.log ?? stderrTelemetryLog;
+    this.clock = options.clock ?? Date.now;
+    this.batcher = new IngestBatcher({ ingest: (events) => options.repositories.telemetry.ingest(events), log: this.log, ...options.batch });
+  }
+
+  /** Starts following: an immediate refresh, then polling and scraping on their intervals. */
+  start(): void {
+    if (this.closed || this.timers.length) return;
+    const poll = setInterval(() => this.refreshQuietly(), this.options.pollIntervalMs ?? 5000);
+    const scrape = setInterval(() => void this.scrapeNow(), this.options.scrapeIntervalMs ?? 15_000);
+    poll.unref();
+    scrape.unref();
+    this.timers.push(poll, scrape);
+    void this.refresh()
+      .then(() => this.scrapeNow())
+      .catch((error: unknown) => this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${error instanceof Error ? error.message : String(error)}` }));
+  }
+
+  /** Re-reads the store and the targets now; subscribes to new replicas and drops gone ones. Calls coalesce. */
+  refresh(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.running) {
+      this.running = this.reconcile().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued = this.running.then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    });
+    return this.queued;
+  }
+
+  /** Scrapes every followed replica's /metrics once. */
+  async scrapeNow(): Promise<void> {
+    await runPool([...this.subscriptions.values()], 16, async (subscription) => {
+      const scrape = await scrapeReplica(subscription.ref, await this.token(subscription.ref.deploymentId), { clock: this.clock });
+      if (this.subscriptions.get(subscription.ref.source) === subscription) this.latestScrapes.set(subscription.ref.source, scrape);
+    });
+  }
+
+  /** One-shot catch-up for the CLI: drain every live replica's buffered events since the last stored one, scrape once, store, return. */
+  async sync(options: { timeoutMs?: number; quietMs?: number } = {}): Promise<SyncReport> {
+    const started = this.clock();
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const quietMs = options.quietMs ?? 300;
+    const before = { ...this.batcher.totals };
+    const report: SyncReport = { replicas: 0, inserted: 0, duplicates: 0, lost: 0, dropped: 0, problems: [], durationMs: 0 };
+    let fleet = await listFleetReplicas(this.options.repositories, this.options.targets);
+    this.noteDeployments(fleet.deployments);
+    await this.loadSettings(fleet.deployments.map((deployment) => deployment.id));
+    for (const problem of fleet.problems) report.problems.push(problem);
+    const drained = new Set<string>();
+    // A replica that restarts during the sync shows up as superseded: ask its target again, once.
+    for (let round = 0; round < 2; round++) {
+      const superseded = new Set<string>();
+      await runPool(
+        fleet.replicas.filter((ref) => !drained.has(ref.source)),
+        32,
+        async (ref) => {
+          drained.add(ref.source);
+          report.replicas += 1;
+          const subscription = new ReplicaSubscription(ref, this.hooks(ref, { follow: false }));
+          const [outcome, scrape] = await Promise.all([subscription.drain({ timeoutMs, quietMs }), scrapeReplica(ref, await this.token(ref.deploymentId), { clock: this.clock })]);
+          this.latestScrapes.set(ref.source, scrape);
+          report.lost += subscription.stats.lost;
+          report.dropped += sum(subscription.stats.dropped);
+          if (outcome === 'superseded') superseded.add(ref.deploymentId);
+          else if (problemOutcome(outcome) && subscription.stats.lastError) report.problems.push({ source: ref.source, message: subscription.stats.lastError });
+        },
+      );
+      if (superseded.size === 0) break;
+      fleet = await listFleetReplicas(this.options.repositories, this.options.targets, { deploymentIds: superseded });
+    }
+    this.batcher.flush();
+    report.inserted = this.batcher.totals.inserted - before.inserted;
+    report.duplicates = this.batcher.totals.duplicates - before.duplicates;
+    report.durationMs = this.clock() - started;
+    return report;
+  }
+
+  /** Reads the live deployments' budget limits (runtime.json) without contacting any replica: budgets for `--no-sync`. */
+  async readSettings(): Promise<void> {
+    const deployments = this.options.repositories.deployments.list({ states: FOLLOWED_STATES });
+    this.noteDeployments(deployments);
+    await this.loadSettings(deployments.map((deployment) => deployment.id));
+  }
+
+  /** Latest /metrics readings, one per replica process. */
+  scrapes(): ReplicaScrape[] {
+    return [...this.latestScrapes.values()];
+  }
+
+  /** An agent's budget from the latest scrapes of its replicas (limit from runtime.json when the gauges have none). */
+  budget(agentId: string): AgentBudget {
+    return this.budgets().get(agentId) ?? agentBudget([], undefined);
+  }
+
+  /** Metrics of every live agent (or `agentIds`) over the window, with budgets and projections. */
+  metrics(window: { from: string; to: string }, options: { agentIds?: readonly string[] } = {}): AgentMetrics[] {
+    this.batcher.flush();
+    const budgets = this.budgets();
+    return fleetMetrics(this.options.repositories, window, (agentId) => budgets.get(agentId), { now: this.clock(), ...options });
+  }
+
+  /** Writes buffered events now. */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  stats(): TelemetryStats {
+    const subscriptions = [...this.subscriptions.values()].map((subscription) => ({ source: subscription.ref.source, ...subscription.stats, dropped: { ...subscription.stats.dropped } }));
+    return {
+      subscriptions,
+      ingest: { ...this.batcher.totals },
+      lost: this.retired.lost + subscriptions.reduce((total, subscription) => total + subscription.lost, 0),
+      dropped: this.retired.dropped + subscriptions.reduce((total, subscription) => total + sum(subscription.dropped), 0),
+    };
+  }
+
+  /** Stops polling, scraping and every subscription, and writes what is buffered. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    if (this.lostSoon) clearTimeout(this.lostSoon);
+    await this.running?.catch(() => undefined);
+    await Promise.all([...this.subscriptions.values()].map((subscription) => this.retire(subscription)));
+    this.batcher.close();
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.closed) return;
+    const fleet = await listFleetReplicas(this.options.repositories, this.options.targets);
+    if (this.closed) return;
+    this.noteDeployments(fleet.deployments);
+    for (const problem of fleet.problems) this.log({ level: 'warn', message: `telemetry: cannot list the replicas of deployment ${problem.deploymentId}: ${problem.message}`, deploymentId: problem.deploymentId });
+    const wanted = new Map(fleet.replicas.map((ref) => [ref.source, ref]));
+    const gone = [...this.subscriptions.values()].filter((subscription) => !wanted.has(subscription.ref.source));
+    await Promise.all(gone.map((subscription) => this.retire(subscription)));
+    await this.loadSettings(fleet.deployments.map((deployment) => deployment.id).filter((id) => !this.settingsLimits.has(id)));
+    if (this.closed) return;
+    for (const [source, ref] of wanted) {
+      if (this.subscriptions.has(source)) continue;
+      const subscription = new ReplicaSubscription(ref, this.hooks(ref, { follow: true }));
+      this.subscriptions.set(source, subscription);
+      subscription.start();
+    }
+  }
+
+  private async retire(subscription: ReplicaSubscription): Promise<void> {
+    this.subscriptions.delete(subscription.ref.source);
+    this.latestScrapes.delete(subscription.ref.source);
+    await subscription.stop();
+    this.retired.lost += subscription.stats.lost;
+    this.retired.dropped += sum(subscription.stats.dropped);
+  }
+
+  private hooks(ref: ReplicaRef, options: { follow: boolean }): SubscriptionHooks {
+    const { repositories } = this.options;
+    return {
+      token: () => this.token(ref.deploymentId),
+      lastStored: (source) => {
+        // Events of this source may still sit in the batcher: write them first.
+        this.batcher.flush();
+        return repositories.telemetry.lastEvent(source);
+      },
+      deliver: (events) => this.batcher.add(events),
+      log: this.log,
+      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
+      ...(options.follow
+        ? {
+            onSuperseded: () => this.refreshQuietly(),
+            onConnectionLost: () => this.refreshSoon(),
+          }
+        : {}),
+    };
+  }
+
+  /** A background refresh: a failure (the store closing, a target throwing) is logged, never unhandled. */
+  private refreshQuietly(): void {
+    this.refresh().catch((error: unknown) => {
+      if (!this.closed) this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  }
+
+  private refreshSoon(): void {
+    if (this.lostSoon || this.closed) return;
+    this.lostSoon = setTimeout(() => {
+      this.lostSoon = undefined;
+      this.refreshQuietly();
+    }, 250);
+    this.lostSoon.unref();
+  }
+
+  private token(deploymentId: string): Promise<string | undefined> {
+    return this.options.controlToken ? this.options.controlToken(deploymentId) : controlTokenOf(deploymentConfigDir(this.options.dataDir, deploymentId));
+  }
+
+  private noteDeployments(deployments: readonly { id: string; agentId: string }[]): void {
+    this.agentOfDeployment = new Map(deployments.map((deployment) => [deployment.id, deployment.agentId]));
+  }
+
+  private async loadSettings(deploymentIds: readonly string[]): Promise<void> {
+    await runPool(deploymentIds, 16, async (deploymentId) => {
+      try {
+        const settings = JSON.parse(await readFile(path.join(deploymentConfigDir(this.options.dataDir, deploymentId), 'runtime.json'), 'utf8')) as { budget?: { limitUsd?: unknown } };
+        const limit = settings.budget?.limitUsd;
+        this.settingsLimits.set(deploymentId, typeof limit === 'number' && Number.isFinite(limit) && limit >= 0 ? limit : undefined);
+      } catch {
+        this.settingsLimits.set(deploymentId, undefined);
+      }
+    });
+  }
+
+  private budgets(): Map<string, AgentBudget> {
+    const scrapesByAgent = new Map<string, ReplicaScrape[]>();
+    for (const scrape of this.latestScrapes.values()) {
+      const list = scrapesByAgent.get(scrape.agentId);
+      if (list) list.push(scrape);
+      else scrapesByAgent.set(scrape.agentId, [scrape]);
+    }
+    const limitByAgent = new Map<string, number>();
+    for (const [deploymentId, agentId] of this.agentOfDeployment) {
+      const limit = this.settingsLimits.get(deploymentId);
+      if (limit !== undefined) limitByAgent.set(agentId, limit);
+    }
+    const agents = new Set([...scrapesByAgent.keys(), ...limitByAgent.keys()]);
+    return new Map([...agents].map((agentId) => [agentId, agentBudget(scrapesByAgent.get(agentId) ?? [], limitByAgent.get(agentId))]));
+  }
+}
+
+function problemOutcome(outcome: ConnectionOutcome): boolean {
+  return outcome === 'unauthorized' || outcome === 'failed';
+}
+
+function sum(counts: Partial<Record<string, number>>): number {
+  return Object.values(counts).reduce<number>((total, count) => total + (count ?? 0), 0);
+}
