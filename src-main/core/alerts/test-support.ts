@@ -1,7 +1,9 @@
 /** Real receivers for the alert tests: an HTTP server that records webhook posts and an SMTP server with auth. */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { RetryOptions } from './channels/channel-types';
@@ -74,16 +76,34 @@ export interface SmtpReceiver {
   close(): Promise<void>;
 }
 
-const TESTDATA = path.join(import.meta.dirname, 'testdata');
+let certificate: { key: string; cert: string } | undefined;
+
+/**
+ * A throwaway self-signed certificate for 127.0.0.1/localhost, made once per test process with
+ * openssl: no private key is ever committed, even a test one.
+ */
+function testCertificate(): { key: string; cert: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(path.join(tmpdir(), 'agentdock-smtp-cert-'));
+  try {
+    const keyFile = path.join(dir, 'key.pem');
+    const certFile = path.join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+    certificate = { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Starts an SMTP server; `secure` for implicit TLS, `allowInsecureAuth` for a plain relay. */
 export async function startSmtpReceiver(options: { user: string; password: string; secure?: boolean; plain?: boolean }): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
   const rcptFailures: { code: number; message: string }[] = [];
-  const cert = readFileSync(path.join(TESTDATA, 'smtp-test-cert.pem'), 'utf8');
+  const { key, cert } = testCertificate();
   const server = new SMTPServer({
     secure: options.secure ?? false,
-    key: readFileSync(path.join(TESTDATA, 'smtp-test-key.pem'), 'utf8'),
+    key,
     cert,
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: options.plain ?? false,
