@@ -4,20 +4,21 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { backoffDelayMs } from '../backoff';
 import { CoreError } from '../contracts';
-import { abortableSleep, DEFAULT_RETRY_POLICY, isTransientError, retryDelayMs, withRetry } from './retry-policy';
+import { abortableSleep, DEFAULT_RETRY_POLICY, isTransientError, withRetry } from './retry-policy';
 import type { RetryNotice } from './retry-policy';
 
-describe('retryDelayMs', () => {
+describe('backoffDelayMs', () => {
   it('doubles from 5 s, caps at 5 min, and jitters by at most 20% either way', () => {
     const middle = () => 0.5; // no jitter
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 12].map((retry) => retryDelayMs(DEFAULT_RETRY_POLICY, retry, middle))).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000]);
-    expect(retryDelayMs(DEFAULT_RETRY_POLICY, 1, () => 0)).toBe(4_000);
-    expect(retryDelayMs(DEFAULT_RETRY_POLICY, 1, () => 0.999_999)).toBe(6_000);
-    expect(retryDelayMs(DEFAULT_RETRY_POLICY, 2, () => 0)).toBe(8_000);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 12].map((retry) => backoffDelayMs(DEFAULT_RETRY_POLICY, retry, middle))).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000, 300_000]);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, () => 0)).toBe(4_000);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 1, () => 0.999_999)).toBe(6_000);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 2, () => 0)).toBe(8_000);
     // Jitter never pushes a wait past the maximum.
-    expect(retryDelayMs(DEFAULT_RETRY_POLICY, 9, () => 0.999_999)).toBe(300_000);
-    expect(retryDelayMs({ ...DEFAULT_RETRY_POLICY, baseMs: 100, maxMs: 1000, jitter: 0 }, 3, Math.random)).toBe(400);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 9, () => 0.999_999)).toBe(300_000);
+    expect(backoffDelayMs({ ...DEFAULT_RETRY_POLICY, baseMs: 100, maxMs: 1000, jitter: 0 }, 3, Math.random)).toBe(400);
   });
 });
 

@@ -14,15 +14,11 @@
  * Sleeping and randomness are injected, so tests run the policy without waiting; an abort signal
  * cancels a wait at once.
  */
+import { backoffDelayMs } from '../backoff';
+import type { BackoffShape } from '../backoff';
 import { CoreError } from '../contracts';
 
-export interface RetryPolicy {
-  /** First wait, ms. */
-  baseMs: number;
-  /** Longest wait, ms. */
-  maxMs: number;
-  /** Each wait varies by ± this fraction. */
-  jitter: number;
+export interface RetryPolicy extends BackoffShape {
   /** Attempts in all, the first one included (1 = no retry). */
   maxAttempts: number;
 }
@@ -51,13 +47,6 @@ export interface RetryOptions {
   /** Which errors to retry (default `isTransientError`). */
   isTransient?: (error: unknown) => boolean;
   onRetry?: (notice: RetryNotice) => void;
-}
-
-/** The wait before retry number `retry` (1 = after the first failure), jittered and capped. */
-export function retryDelayMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
-  const exponential = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, retry - 1));
-  const jittered = exponential * (1 + policy.jitter * (2 * random() - 1));
-  return Math.round(Math.max(0, Math.min(policy.maxMs, jittered)));
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EBUSY', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -123,7 +112,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     } catch (error) {
       if (!transient(error) || options.signal?.aborted) throw error;
       if (attempt >= maxAttempts) throw gaveUp(error, attempt);
-      const delayMs = retryDelayMs(policy, attempt, options.random);
+      const delayMs = backoffDelayMs(policy, attempt, options.random);
       options.onRetry?.({ attempt: attempt + 1, of: maxAttempts, delayMs, error });
       await sleep(delayMs, options.signal);
     }

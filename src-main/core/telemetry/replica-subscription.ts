@@ -5,7 +5,8 @@
  * beside this file explains the identity and resume rules.
  */
 import type { IngestEvent } from '../store/telemetry-repository';
-import { backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
+import { backoffDelayMs } from '../backoff';
+import { DEFAULT_BACKOFF, sleep } from './backoff';
 import type { BackoffPolicy } from './backoff';
 import { streamEvents } from './event-stream-client';
 import type { EventStreamEnd } from './event-stream-client';
@@ -122,7 +123,7 @@ export class ReplicaSubscription {
       else {
         if (outcome === 'superseded') this.hooks.onSuperseded?.(this.ref);
         if (outcome === 'failed') this.hooks.onConnectionLost?.(this.ref);
-        delay = backoffDelay(attempt, policy, this.hooks.random);
+        delay = backoffDelayMs(policy, attempt + 1, this.hooks.random);
         attempt += 1;
       }
       if (outcome !== 'unauthorized' && outcome !== 'superseded') this.stats.state = 'waiting';

@@ -3,6 +3,7 @@
  * for the delivery of one message. The attempt itself says whether its failure is worth a retry:
  * a network error or a 5xx may pass, a rejected payload or credential will not.
  */
+import { backoffDelayMs } from '../../backoff';
 import type { RetryOptions, SendResult } from './channel-types';
 
 /** One attempt's outcome. */
@@ -31,7 +32,5 @@ export async function withRetries(attempt: (number: number) => Promise<AttemptOu
 /** The wait after attempt `number` (1-based): the server's Retry-After when it gave one (capped), else base × 2^(n-1) ± 20%. */
 export function backoffMs(number: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retryAfterMs?: number): number {
   if (retryAfterMs !== undefined) return Math.min(options.maxDelayMs, Math.max(0, retryAfterMs));
-  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (number - 1));
-  const jitter = 1 + (options.random() * 2 - 1) * 0.2;
-  return Math.round(Math.min(options.maxDelayMs, exponential * jitter));
+  return backoffDelayMs({ baseMs: options.baseDelayMs, maxMs: options.maxDelayMs, jitter: 0.2 }, number, options.random);
 }
