@@ -160,3 +160,15 @@ export class CoreError extends Error {
     this.name = CORE_ERROR_CODES[code];
   }
 }
+
+/** The message of anything thrown, for error texts and logs. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The target of a kind, or E2020 saying why it is not there and what to check. */
+export function requireTarget(targets: Partial<Record<TargetKind, Target>>, kind: TargetKind): Target {
+  const target = targets[kind];
+  if (!target) throw new CoreError('E2020', `The ${kind} target is not available here${kind === 'docker' ? ': is a Docker engine running? (docker info)' : ''}.`);
+  return target;
+}

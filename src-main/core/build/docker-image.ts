@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
-import { CoreError } from '../contracts';
+import { CoreError, errorMessage } from '../contracts';
 import type { BuildArtifact, ProgressEvent } from '../contracts';
 import { LABELS } from '../targets/docker/labels';
 
@@ -138,7 +138,7 @@ function exposePort(bundleDir: string): number {
     const spec = JSON.parse(readFileSync(path.join(bundleDir, 'spec.json'), 'utf8')) as { expose?: { port?: unknown } };
     return typeof spec.expose?.port === 'number' ? spec.expose.port : 8080;
   } catch (error) {
-    throw new CoreError('E2002', `cannot read ${path.join(bundleDir, 'spec.json')}: ${error instanceof Error ? error.message : String(error)}; rebuild the bundle`);
+    throw new CoreError('E2002', `cannot read ${path.join(bundleDir, 'spec.json')}: ${errorMessage(error)}; rebuild the bundle`);
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CoreError } from '../contracts';
+import { CoreError, errorMessage, requireTarget } from '../contracts';
 import type { Disposable, LogLine, LogOptions, Target, TargetKind } from '../contracts';
 import type { Repositories } from '../store';
 import type { Deployment } from '../store/deployments-repository';
@@ -92,7 +92,7 @@ export class AgentOperations {
         this.audit(caller, `agent:${action}`, `agent:${agentName}`, true, details);
       } catch (error) {
         this.audit(caller, `agent:${action}`, `agent:${agentName}`, false, details, error);
-        throw error instanceof CoreError ? error : new CoreError('E2020', `Could not ${action} ${agentName} ${version} on ${deployment.targetKind}: ${messageOf(error)}`, details);
+        throw error instanceof CoreError ? error : new CoreError('E2020', `Could not ${action} ${agentName} ${version} on ${deployment.targetKind}: ${errorMessage(error)}`, details);
       }
       outcomes.push({ agent: agentName, version, target: deployment.targetKind, deploymentId: deployment.id, action });
     }
@@ -119,7 +119,7 @@ export class AgentOperations {
     const streams = deployments.map((deployment) => {
       const version = repos.versions.get(deployment.versionId)?.label ?? '?';
       const perTarget: LogOptions = { follow: Boolean(options.follow), onEnd, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
-      return this.target(deployment.targetKind).logs(deployment.id, perTarget, (line) => onLine({ ...line, version }));
+      return requireTarget(this.options.targets, deployment.targetKind).logs(deployment.id, perTarget, (line) => onLine({ ...line, version }));
     });
     return { dispose: () => streams.forEach((stream) => stream.dispose()) };
   }
@@ -151,10 +151,10 @@ export class AgentOperations {
       }
       const outcome: RolloutOutcome = { agent: agent?.name ?? deployment.agentId, deploymentId: deployment.id, target: deployment.targetKind, reloaded: true };
       try {
-        await this.target(deployment.targetKind).reload(deployment.id);
+        await requireTarget(this.options.targets, deployment.targetKind).reload(deployment.id);
       } catch (error) {
         outcome.reloaded = false;
-        outcome.error = messageOf(error);
+        outcome.error = errorMessage(error);
       }
       this.audit(caller, `${what}:rollout`, `agent:${outcome.agent}`, outcome.reloaded, { deploymentId: deployment.id }, outcome.error);
       outcomes.push(outcome);
@@ -163,7 +163,7 @@ export class AgentOperations {
   }
 
   private async apply(deployment: Deployment, action: LifecycleAction): Promise<void> {
-    const target = this.target(deployment.targetKind);
+    const target = requireTarget(this.options.targets, deployment.targetKind);
     switch (action) {
       case 'delete':
         await target.delete(deployment.id);
@@ -175,12 +175,6 @@ export class AgentOperations {
     }
   }
 
-  private target(kind: TargetKind): Target {
-    const target = this.options.targets[kind];
-    if (!target) throw new CoreError('E2020', `The ${kind} target is not available here${kind === 'docker' ? ': is a Docker engine running? (docker info)' : ''}.`);
-    return target;
-  }
-
   private audit(caller: OperationCaller, action: string, target: string, success: boolean, details: Record<string, unknown>, error?: unknown): void {
     this.options.repositories.audit.record({
       actor: caller.actor,
@@ -188,12 +182,9 @@ export class AgentOperations {
       action,
       target,
       success,
-      ...(error ? { error: messageOf(error) } : {}),
+      ...(error ? { error: errorMessage(error) } : {}),
       details,
     });
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

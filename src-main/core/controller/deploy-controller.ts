@@ -14,7 +14,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 import { buildAgentBundle } from '../build/agent-bundle';
-import { CoreError } from '../contracts';
+import { CoreError, errorMessage, requireTarget } from '../contracts';
 import type { DeploymentStatus, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
 import { locateDockfile, validateDockfileFile } from '../dockfile/validate-file';
 import type { Repositories } from '../store';
@@ -191,7 +191,7 @@ export class DeployController {
     if (!deployment) return undefined;
     const version = repos.versions.get(deployment.versionId);
     if (!version) return undefined;
-    return { deployment, version, replicas: await this.target(target).status(deployment.id) };
+    return { deployment, version, replicas: await requireTarget(this.options.targets, target).status(deployment.id) };
   }
 
   private async deployFresh(projectPath: string, options: DeployOptions): Promise<DeployResult> {
@@ -220,7 +220,7 @@ export class DeployController {
       });
     } catch (error) {
       if (error instanceof CoreError) throw error;
-      throw new CoreError('E2002', `Building ${spec.agent.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CoreError('E2002', `Building ${spec.agent.name} failed: ${errorMessage(error)}`);
     }
     step('registering', `registering ${spec.agent.name} (${bundle.reused ? 'build reused' : 'new build'})`);
     const { repositories: repos } = this.options;
@@ -272,7 +272,7 @@ export class DeployController {
   }): Promise<DeployResult> {
     const { repositories: repos } = this.options;
     const { options, step, version } = input;
-    const target = this.target(options.target);
+    const target = requireTarget(this.options.targets, options.target);
     const environment = options.environment ?? 'dev';
     const replicas = options.replicas ?? 1;
     const release = this.limits.acquire(input.agentName, options.target);
@@ -364,10 +364,10 @@ export class DeployController {
       const current = repos.deployments.get(deployment.id);
       if (current && current.status !== 'failed' && current.status !== 'active') {
         await this.remove(target, deployment.id);
-        repos.deployments.update(deployment.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        repos.deployments.update(deployment.id, { status: 'failed', error: errorMessage(error) });
       }
       this.audit(options, 'deploy:start', `agent:${input.agentName}`, false, { version: version.label }, error);
-      throw error instanceof CoreError ? error : new CoreError('E2021', `Starting ${input.agentName} ${version.label} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error instanceof CoreError ? error : new CoreError('E2021', `Starting ${input.agentName} ${version.label} failed: ${errorMessage(error)}`);
     } finally {
       releaseOwner();
       release();
@@ -404,12 +404,6 @@ export class DeployController {
     };
   }
 
-  private target(kind: TargetKind): Target {
-    const target = this.options.targets[kind];
-    if (!target) throw new CoreError('E2020', `The ${kind} target is not available here${kind === 'docker' ? ': is a Docker engine running? (docker info)' : ''}.`);
-    return target;
-  }
-
   private stepper(options: { onStep?: (step: DeployStep) => void }): Stepper {
     return (name, message, retry) => options.onStep?.({ step: name, message, at: new Date(this.clock()).toISOString(), ...(retry ? { retry } : {}) });
   }
@@ -421,7 +415,7 @@ export class DeployController {
       action,
       target,
       success,
-      ...(error ? { error: error instanceof Error ? error.message : String(error) } : {}),
+      ...(error ? { error: errorMessage(error) } : {}),
       details,
     });
   }

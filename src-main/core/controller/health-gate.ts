@@ -2,6 +2,7 @@
  * The deploy health gate: a new version takes traffic only when every replica answers `/ready`
  * with 200 within the timeout. Polls with a short, capped backoff; never waits past the deadline.
  */
+import { errorMessage } from '../contracts';
 
 export interface HealthGateOptions {
   timeoutMs: number;
@@ -34,7 +35,7 @@ export async function waitUntilReady(endpoints: readonly string[], options: Heal
           if (response.status === 200) pending.delete(endpoint);
           else pending.set(endpoint, `HTTP ${response.status}`);
         } catch (error) {
-          pending.set(endpoint, error instanceof Error ? error.message : String(error));
+          pending.set(endpoint, errorMessage(error));
         }
       }),
     );

@@ -24,6 +24,7 @@ import type { Deployment, OwnerRecord } from '../store/deployments-repository';
 import { deploymentConfigDir } from './deployment-config';
 import { currentOwner, isOwnerAlive } from './operation-owner';
 import { removeDeadBuildDirs, staleConfigDirs } from './reconcile-files';
+import { errorMessage } from '../contracts';
 
 /** What reconcile needs of a control plane (`ControlPlane` has it). */
 export interface ReconcileContext {
@@ -153,7 +154,7 @@ class Reconciler {
     try {
       found = await target.discover();
     } catch (error) {
-      this.report.errors.push({ target: kind, message: `cannot list what runs on the ${kind} target: ${messageOf(error)}` });
+      this.report.errors.push({ target: kind, message: `cannot list what runs on the ${kind} target: ${errorMessage(error)}` });
       return;
     }
     const seen = new Set(found.map((entry) => entry.deploymentId));
@@ -246,7 +247,7 @@ class Reconciler {
       else this.report.adopted.push({ ...item, reason: 'found running' });
     } catch (error) {
       this.report.adopted.push({ ...item, reason: 'found on its target' });
-      this.report.errors.push({ target: kind, deploymentId: item.deploymentId, message: `could not start its replicas again: ${messageOf(error)}` });
+      this.report.errors.push({ target: kind, deploymentId: item.deploymentId, message: `could not start its replicas again: ${errorMessage(error)}` });
     }
   }
 
@@ -262,7 +263,7 @@ class Reconciler {
     try {
       await target.delete(deploymentId);
     } catch (error) {
-      this.report.errors.push({ target: kind, deploymentId, message: `could not remove its replicas: ${messageOf(error)}` });
+      this.report.errors.push({ target: kind, deploymentId, message: `could not remove its replicas: ${errorMessage(error)}` });
       return false;
     }
     await this.removePath(path.dirname(deploymentConfigDir(this.plane.dataDir, deploymentId)));
@@ -274,7 +275,7 @@ class Reconciler {
       try {
         await rm(dir, { recursive: true, force: true });
       } catch (error) {
-        this.report.errors.push({ message: `could not remove ${dir}: ${messageOf(error)}` });
+        this.report.errors.push({ message: `could not remove ${dir}: ${errorMessage(error)}` });
         return;
       }
     }
@@ -313,6 +314,3 @@ class Reconciler {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { HostError } from '../../../src-shared/dockfile/host';
 import type { DockfileHost, HostErrorCode } from '../../../src-shared/dockfile/host';
+import { errorMessage } from '../contracts';
 
 /** The Dockfile engine's view of the local file system. */
 export function createNodeDockfileHost(): DockfileHost {
@@ -46,5 +47,5 @@ function toHostError(error: unknown, file: string): HostError {
   const code = errorCode(error);
   const known: HostErrorCode[] = ['ENOENT', 'ELOOP', 'EACCES', 'EISDIR'];
   const hostCode = known.find((candidate) => candidate === code) ?? 'EIO';
-  return new HostError(hostCode, `${file}: ${error instanceof Error ? error.message : String(error)}`);
+  return new HostError(hostCode, `${file}: ${errorMessage(error)}`);
 }

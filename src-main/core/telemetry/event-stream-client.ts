@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { SseParser } from './sse-parser';
 import type { SseFrame } from './sse-parser';
+import { errorMessage } from '../contracts';
 
 /** The header the runtime accepts the control plane's token in (runtime auth/request-credentials.ts). */
 export const CONTROL_TOKEN_HEADER = 'x-agentdock-control';
@@ -83,7 +84,7 @@ export function streamEvents(options: EventStreamRequest): Promise<EventStreamEn
           parser.feed(decoder.write(chunk));
         } catch (error) {
           req.destroy();
-          finish({ kind: 'network_error', message: error instanceof Error ? error.message : String(error) });
+          finish({ kind: 'network_error', message: errorMessage(error) });
         }
       });
       res.on('end', () => finish({ kind: 'ended' }));

@@ -6,6 +6,7 @@ import type { Target, TargetKind } from '../contracts';
 import type { Repositories } from '../store';
 import type { Deployment, DeploymentState } from '../store/deployments-repository';
 import type { ReplicaRef } from './replica-subscription';
+import { errorMessage } from '../contracts';
 
 /** Deployments that may have serving replicas (blue/green: the new one serves its health gate before it is active). */
 export const FOLLOWED_STATES: readonly DeploymentState[] = ['starting', 'healthy', 'active'];
@@ -42,7 +43,7 @@ export async function listFleetReplicas(repositories: Repositories, targets: Par
         replicas.push({ deploymentId: deployment.id, agentId: deployment.agentId, replicaId: replica.id, endpoint: replica.endpoint, processKey, source: sourceOf(deployment.id, replica.id, processKey) });
       }
     } catch (error) {
-      problems.push({ deploymentId: deployment.id, message: error instanceof Error ? error.message : String(error) });
+      problems.push({ deploymentId: deployment.id, message: errorMessage(error) });
     }
   });
   replicas.sort((a, b) => a.source.localeCompare(b.source));

@@ -10,6 +10,7 @@
  */
 import type { IngestEvent } from '../store/telemetry-repository';
 import type { TelemetryLog } from './telemetry-log';
+import { errorMessage } from '../contracts';
 
 export interface IngestBatcherOptions {
   ingest(events: readonly IngestEvent[]): { inserted: number; duplicates: number };
@@ -100,7 +101,7 @@ export class IngestBatcher {
           continue;
         }
         this.totals.failed += events.length;
-        this.options.log({ level: 'error', message: `telemetry: the store refused ${events.length} event(s) of agent ${agentId}: ${error instanceof Error ? error.message : String(error)}`, agentId });
+        this.options.log({ level: 'error', message: `telemetry: the store refused ${events.length} event(s) of agent ${agentId}: ${errorMessage(error)}`, agentId });
       }
     }
     return result;
@@ -114,7 +115,7 @@ export class IngestBatcher {
       this.totals.failed += excess;
       this.options.log({ level: 'error', message: `telemetry: the database stayed busy; dropped the ${excess} oldest buffered event(s)` });
     } else {
-      this.options.log({ level: 'warn', message: `telemetry: the database is busy (${error instanceof Error ? error.message : String(error)}); ${events.length} event(s) kept for the next flush` });
+      this.options.log({ level: 'warn', message: `telemetry: the database is busy (${errorMessage(error)}); ${events.length} event(s) kept for the next flush` });
     }
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), Math.max(this.maxDelayMs, 1000));

@@ -9,6 +9,7 @@ import { CONTROL_TOKEN_HEADER, errorDetail } from './event-stream-client';
 import { parsePrometheusText } from './prometheus-parser';
 import type { PrometheusSample } from './prometheus-parser';
 import type { ReplicaRef } from './replica-subscription';
+import { errorMessage } from '../contracts';
 
 export type BreakerState = 'CLOSED' | 'HALF_OPEN' | 'OPEN';
 
@@ -62,7 +63,7 @@ export async function scrapeReplica(ref: ReplicaRef, token: string | undefined, 
     const parsed = parsePrometheusText(text);
     return { ...base, ok: true, ...readGauges(parsed.samples), invalidLines: parsed.invalidLines };
   } catch (error) {
-    return { ...base, ok: false, error: `cannot scrape ${ref.endpoint}/metrics: ${error instanceof Error ? error.message : String(error)}` };
+    return { ...base, ok: false, error: `cannot scrape ${ref.endpoint}/metrics: ${errorMessage(error)}` };
   }
 }
 

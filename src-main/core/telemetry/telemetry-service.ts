@@ -21,6 +21,7 @@ import { ReplicaSubscription } from './replica-subscription';
 import type { ConnectionOutcome, ReplicaRef, SubscriptionHooks, SubscriptionStats } from './replica-subscription';
 import { stderrTelemetryLog } from './telemetry-log';
 import type { TelemetryLog } from './telemetry-log';
+import { errorMessage } from '../contracts';
 
 export interface TelemetryServiceOptions {
   repositories: Repositories;
@@ -94,7 +95,7 @@ export class TelemetryService {
     this.timers.push(poll, scrape);
     void this.refresh()
       .then(() => this.scrapeNow())
-      .catch((error: unknown) => this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${error instanceof Error ? error.message : String(error)}` }));
+      .catch((error: unknown) => this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${errorMessage(error)}` }));
   }
 
   /** Re-reads the store and the targets now; subscribes to new replicas and drops gone ones. Calls coalesce. */
@@ -261,7 +262,7 @@ export class TelemetryService {
   /** A background refresh: a failure (the store closing, a target throwing) is logged, never unhandled. */
   private refreshQuietly(): void {
     this.refresh().catch((error: unknown) => {
-      if (!this.closed) this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${error instanceof Error ? error.message : String(error)}` });
+      if (!this.closed) this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${errorMessage(error)}` });
     });
   }
 

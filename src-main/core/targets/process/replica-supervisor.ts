@@ -25,6 +25,7 @@ import type { ExitInfo } from './replica-process';
 import { RestartTracker } from './restart-policy';
 import type { RestartPolicy } from './restart-policy';
 import type { DesiredState, ReplicaRecord, RunFiles } from './run-files';
+import { errorMessage } from '../../contracts';
 
 /** A replica state change, for the controller's events and health. */
 export interface ReplicaEvent {
@@ -163,7 +164,7 @@ export class ReplicaSupervisor {
       this.setState(this.endpoint ? 'running' : 'starting');
     } else if (this.state === 'suspended' || this.state === 'exited') {
       this.start().catch((error: unknown) => {
-        this.lastError = error instanceof Error ? error.message : String(error);
+        this.lastError = errorMessage(error);
         this.setState('crashed', { error: this.lastError });
       });
     }
