@@ -88,7 +88,7 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
       errors: metrics.errors,
       errorRate: metrics.errorRate,
       p95Ms: metrics.p95Ms,
-      spendUsd: budgetRefused(metrics.agentId, active.get(metrics.agentId)?.activatedAt) ? Math.max(metrics.budget.spentUsd, metrics.budget.limitUsd ?? 0) : metrics.budget.spentUsd,
+      spendUsd: metrics.budget.limitUsd !== null && budgetRefused(metrics.agentId, active.get(metrics.agentId)?.activatedAt) ? Math.max(metrics.budget.spentUsd, metrics.budget.limitUsd) : metrics.budget.spentUsd,
       budgetLimitUsd: metrics.budget.limitUsd,
       ...(active.has(metrics.agentId) ? { budgetPeriod: active.get(metrics.agentId)!.id } : {}),
     }));

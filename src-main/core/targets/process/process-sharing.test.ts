@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentBundle } from '../../build/agent-bundle';
 import { findMarkedProcesses, replicaMarkers } from './process-probe';
 import { ProcessTarget } from './process-target';
-import { alive, buildTestBundle, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
+import { alive, buildTestBundle, killProcessGroups, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
 import type { TestConfig } from './process-test-support';
 import type { ReplicaEvent } from './replica-supervisor';
 
@@ -25,14 +25,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const target of targets.splice(0)) await target.dispose();
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  pids.clear();
+  killProcessGroups(pids);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import type { AgentBundle } from '../../build/agent-bundle';
 import type { LogLine } from '../../contracts';
 import { ProcessTarget } from './process-target';
 import type { ProcessTargetOptions } from './process-target';
-import { alive, buildTestBundle, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
+import { alive, buildTestBundle, killProcessGroups, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
 import type { TestConfig } from './process-test-support';
 import type { ReplicaEvent } from './replica-supervisor';
 
@@ -25,14 +25,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const target of targets.splice(0)) await target.dispose();
-  for (const pid of seenPids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // Already gone: the test cleaned up after itself.
-    }
-  }
-  seenPids.clear();
+  killProcessGroups(seenPids);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

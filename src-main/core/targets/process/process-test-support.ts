@@ -112,3 +112,15 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** SIGKILLs the process groups of every pid a test saw and forgets them: no replica outlives its test. */
+export function killProcessGroups(pids: Set<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone: the test cleaned up after itself.
+    }
+  }
+  pids.clear();
+}
