@@ -7,23 +7,10 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../core/control-plane';
 import { runSecret } from './commands/secret';
-import { runCli } from './main';
-import type { Terminal } from './terminal';
+import { capturedTerminal, cli } from './test-support';
 
 let home: string;
 const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
-
-function capture(): Terminal & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const terminal = capture();
-  const code = await runCli(args, terminal);
-  return { code, stdout: terminal.stdout.join('\n'), stderr: terminal.stderr.join('\n') };
-}
 
 beforeAll(() => {
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-cli-cp-'));
@@ -96,7 +83,7 @@ describe('agentdock deploy / status / versions / rollback', () => {
 describe('agentdock secret and audit', () => {
   it('stores a secret from stdin, lists it masked, and never prints it without --reveal', async () => {
     const value = 'sk-proj-fake-abcdefghijklmnopqrstuvwxyz0123456789';
-    const terminal = capture();
+    const terminal = capturedTerminal();
     expect(await runSecret(['set', 'OPENAI_API_KEY'], terminal, Readable.from([value]))).toBe(0);
     expect(terminal.stdout.join('\n')).not.toContain(value);
     const list = await cli(['secret', 'list']);

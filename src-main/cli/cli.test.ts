@@ -4,8 +4,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from './main';
-import type { Terminal } from './terminal';
+import { cli } from './test-support';
+import type { CommandRun } from './test-support';
 
 const testdata = join(import.meta.dirname, '..', '..', 'src-shared', 'dockfile', 'testdata');
 const temporary: string[] = [];
@@ -20,15 +20,11 @@ afterEach(() => {
   for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const terminal: Terminal = { out: (line) => out.push(line), err: (line) => err.push(line), color: false };
+async function run(args: string[], cwd: string): Promise<CommandRun> {
   const previous = process.cwd();
   process.chdir(cwd);
   try {
-    const code = await runCli(args, terminal);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    return await cli(args);
   } finally {
     process.chdir(previous);
   }

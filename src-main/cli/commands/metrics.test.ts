@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../../core/control-plane';
-import { runCli } from '../main';
-import type { Terminal } from '../terminal';
+import { cli } from '../test-support';
 import { csvCell, formatNumber, METRICS_COLUMNS, toCsv } from './metrics-format';
 
 let home: string;
@@ -33,14 +32,6 @@ const AGENT = `export async function run(input) {
   return { reply: String((await response.json()).choices?.[0]?.message?.content ?? '') };
 }
 `;
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const terminal: Terminal = { out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
-  const code = await runCli(args, terminal);
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
-}
 
 async function invoke(text: string): Promise<number> {
   const response = await fetch(`${endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ text }) });

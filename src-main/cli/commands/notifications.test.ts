@@ -9,19 +9,16 @@ import { startWebhookReceiver } from '../../core/alerts/test-support';
 import type { WebhookReceiver } from '../../core/alerts/test-support';
 import { openControlPlane } from '../../core/control-plane';
 import { UsageError } from '../terminal';
-import type { Terminal } from '../terminal';
+import { runCaptured } from '../test-support';
+import type { CommandRun } from '../test-support';
 import { runAlerts } from './notifications';
 
 let home: string;
 let receiver: WebhookReceiver;
 const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
 
-async function alerts(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const terminal: Terminal = { out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
-  const code = await runAlerts(args, terminal, Readable.from([stdin]));
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+async function alerts(args: string[], stdin = ''): Promise<CommandRun> {
+  return runCaptured((terminal) => runAlerts(args, terminal, Readable.from([stdin])));
 }
 
 beforeAll(async () => {

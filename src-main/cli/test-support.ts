@@ -1,0 +1,28 @@
+import { runCli } from './main';
+import type { Terminal } from './terminal';
+
+/** What a command printed and returned. */
+export interface CommandRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A terminal without colour that keeps every line. */
+export function capturedTerminal(): Terminal & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line), color: false };
+}
+
+/** Runs `command` on a captured terminal. */
+export async function runCaptured(command: (terminal: Terminal) => Promise<number>): Promise<CommandRun> {
+  const terminal = capturedTerminal();
+  const code = await command(terminal);
+  return { code, stdout: terminal.stdout.join('\n'), stderr: terminal.stderr.join('\n') };
+}
+
+/** `agentdock <args>` in this process, captured. */
+export function cli(args: string[]): Promise<CommandRun> {
+  return runCaptured((terminal) => runCli(args, terminal));
+}
