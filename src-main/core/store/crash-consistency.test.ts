@@ -1,51 +1,27 @@
 // kill -9 at any moment leaves a consistent database: a child process writes versions and audit
 // rows (one transaction per pair) and is SIGKILLed at random points, including while it opens
 // and migrates a new database; after each kill the database is reopened and checked.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killWriters, runWriterAndKill } from './crash-test-support';
 import { openDatabase } from './database';
 import { SCHEMA_VERSION } from './migrations';
 
 const WRITER = path.join(import.meta.dirname, 'testdata', 'crash-writer.ts');
-const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
 let dir: string | undefined;
-let child: ChildProcess | undefined;
 
 afterEach(() => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  child = undefined;
+  killWriters();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
 
 /** Starts the writer and SIGKILLs it once `shouldKill(line)` says so; resolves when it is dead. */
 function runAndKill(file: string, shouldKill: (line: string) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const writer = spawn(process.execPath, ['--import', 'tsx', WRITER, file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = writer;
-    let stderr = '';
-    let buffered = '';
-    let killed = false;
-    writer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    writer.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!killed && shouldKill(line)) {
-          killed = true;
-          writer.kill('SIGKILL');
-        }
-      }
-    });
-    writer.on('error', reject);
-    writer.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited on its own: ${stderr}`))));
-  });
+  return runWriterAndKill(WRITER, file, shouldKill);
 }
 
 /** Everything a killed writer must not be able to break. */

@@ -2,49 +2,27 @@
 // with the stored events: a child process ingests batches (events + minute, 10-minute, hour and
 // day rollups in one transaction) and is SIGKILLed at random points; after each kill the
 // database is reopened and checked.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killWriters, runWriterAndKill } from './crash-test-support';
 import { openDatabase } from './database';
 import { tierMismatches } from './rollup-test-support';
 
 const WRITER = path.join(import.meta.dirname, 'testdata', 'telemetry-crash-writer.ts');
-const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
 let dir: string | undefined;
-let child: ChildProcess | undefined;
 
 afterEach(() => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  child = undefined;
+  killWriters();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
 
 /** Starts the writer and SIGKILLs it after `commits` committed batches; resolves when it is dead. */
 function runAndKill(file: string, commits: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const writer = spawn(process.execPath, ['--import', 'tsx', WRITER, file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = writer;
-    let stderr = '';
-    let buffered = '';
-    let killed = false;
-    writer.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    writer.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      if (!killed && lines.some((line) => Number(line) >= commits)) {
-        killed = true;
-        writer.kill('SIGKILL');
-      }
-    });
-    writer.on('error', reject);
-    writer.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited on its own: ${stderr}`))));
-  });
+  return runWriterAndKill(WRITER, file, (line) => Number(line) >= commits);
 }
 
 /** Every tier equals the sum of the minute rows, and the minute rows count exactly the stored run_end events. */
