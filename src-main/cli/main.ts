@@ -3,6 +3,7 @@
  * Deterministic exit codes (0 ok, 1 failed, 2 usage), plain output when not on a TTY.
  */
 import { auditHelp, runAudit } from './commands/audit';
+import { cleanupHelp, runCleanup } from './commands/cleanup';
 import { deployHelp, rollbackHelp, runDeploy, runRollback } from './commands/deploy';
 import { LIFECYCLE_ACTIONS } from '../core/controller/agent-operations';
 import type { LifecycleAction } from '../core/controller/agent-operations';
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, Command> = {
   audit: { summary: 'the append-only audit log', help: auditHelp, run: runAudit },
   alerts: { summary: 'notifications, alert history and rules; webhook and e-mail channels', help: alertsHelp, run: (argv, terminal) => runAlerts(argv, terminal) },
   metrics: { summary: 'export telemetry: throughput, latency, errors, spend, budget (csv|json)', help: metricsHelp, run: runMetrics },
+  cleanup: { summary: 'remove leftover replicas, old builds and images (--dry-run first)', help: cleanupHelp, run: runCleanup },
 };
 
 /** stop, start, restart, suspend, resume, delete: one shape, one implementation. */

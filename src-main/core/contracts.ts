@@ -120,6 +120,22 @@ export interface Target {
   discover(): Promise<{ deploymentId: string; agent: string; version: string }[]>;
   /** Releases watchers, sockets and supervisors (replicas keep running where the target allows). */
   dispose(): Promise<void>;
+  /** Build artifacts the target keeps outside the data dir (Docker images), for `agentdock cleanup`. Optional. */
+  artifacts?(): Promise<TargetArtifact[]>;
+  /** Removes one; refuses (E2023) while a replica, running or stopped, still uses it. */
+  removeArtifact?(artifact: TargetArtifact): Promise<void>;
+}
+
+/** A build artifact a target holds for one agent version's content (a Docker image). */
+export interface TargetArtifact {
+  id: string;
+  agent: string;
+  contentHash: string;
+  /** Names it is known by (image tags). */
+  refs: string[];
+  bytes: number;
+  /** Epoch ms. */
+  createdAt: number;
 }
 
 /**

@@ -12,6 +12,8 @@ import { findRuntimeDir } from './build/runtime-dir';
 import type { Target, TargetKind } from './contracts';
 import { AgentOperations } from './controller/agent-operations';
 import { DeployController } from './controller/deploy-controller';
+import { cleanup } from './controller/cleanup';
+import type { CleanupOptions, CleanupReport } from './controller/cleanup';
 import { reconcile } from './controller/reconcile';
 import type { ReconcileOptions, ReconcileReport } from './controller/reconcile';
 import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
@@ -57,6 +59,8 @@ export interface ControlPlane {
   targets: Partial<Record<TargetKind, Target>>;
   /** Start-up reconcile (controller/reconcile.ts); `dryRun` only reports. Safe while other processes deploy. */
   reconcile(options?: ReconcileOptions): Promise<ReconcileReport>;
+  /** `agentdock cleanup`: reconcile, then old bundles and images (controller/cleanup.ts). */
+  cleanup(options: CleanupOptions): Promise<CleanupReport>;
   /** The reconcile `reconcileOnOpen` started. */
   initialReconcile?: Promise<ReconcileReport>;
   close(): Promise<void>;
@@ -104,6 +108,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
     operations: () => (operations ??= new AgentOperations({ repositories, targets, dataDir, vault: openVault })),
     telemetry: () => (telemetry ??= new TelemetryService({ repositories, targets, dataDir })),
     reconcile: reconcileNow,
+    cleanup: (cleanupOptions) => cleanup({ dataDir, repositories, targets }, cleanupOptions),
     ...(initialReconcile ? { initialReconcile } : {}),
     async close() {
       await initialReconcile?.catch(() => undefined);

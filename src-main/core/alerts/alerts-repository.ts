@@ -203,15 +203,6 @@ export class AlertsRepository {
       .all(...values, filter.limit ?? 100) as DeliveryRow[];
     return rows.map(toDelivery);
   }
-
-  /** Deletes history (and its deliveries) and test deliveries created before `cutoff`; returns the rows removed. */
-  prune(cutoff: string): number {
-    return this.db.write(() => {
-      const tests = this.db.sql.prepare("DELETE FROM alert_deliveries WHERE alert_event_id IS NULL AND created_at < ?").run(cutoff).changes;
-      // alert_state.event_id may point at a pruned row; it is informational only.
-      return tests + this.db.sql.prepare('DELETE FROM alert_events WHERE created_at < ?').run(cutoff).changes;
-    });
-  }
 }
 
 function toEvent(row: EventRow): AlertEventRecord {

@@ -112,11 +112,6 @@ export class NotificationsRepository {
   markAllRead(): number {
     return this.db.sql.prepare('UPDATE notifications SET read_at = ? WHERE read_at IS NULL').run(this.db.now()).changes;
   }
-
-  /** Deletes read notifications created before `cutoff`; unread ones stay until read. */
-  prune(cutoff: string): number {
-    return this.db.sql.prepare('DELETE FROM notifications WHERE read_at IS NOT NULL AND created_at < ?').run(cutoff).changes;
-  }
 }
 
 function toNotification(row: NotificationRow): Notification {

@@ -17,6 +17,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { CoreError, errorMessage } from '../contracts';
 import type { Target, TargetKind } from '../contracts';
 import type { Repositories } from '../store';
 import { deploymentResource, idempotencyResource, IN_FLIGHT_STATES } from '../store/deployments-repository';
@@ -24,7 +25,6 @@ import type { Deployment, OwnerRecord } from '../store/deployments-repository';
 import { deploymentConfigDir } from './deployment-config';
 import { currentOwner, isOwnerAlive } from './operation-owner';
 import { removeDeadBuildDirs, staleConfigDirs } from './reconcile-files';
-import { errorMessage } from '../contracts';
 
 /** What reconcile needs of a control plane (`ControlPlane` has it). */
 export interface ReconcileContext {
@@ -80,6 +80,16 @@ interface Convergent {
 }
 
 const FINISHED_STATES = new Set<Deployment['status']>(['failed', 'superseded', 'rolled_back', 'deleted']);
+
+/**
+ * True when a target cannot be reached (E2020) and no deployment of this data dir ever used it:
+ * nothing of ours can be there, so a Docker engine that is not running is not a problem for
+ * somebody who deploys only as processes. (A deployment row is written before anything is
+ * created on a target, so a deploy killed midway still counts as a use.)
+ */
+export function unreachableButUnused(repos: Repositories, kind: TargetKind, error: unknown): boolean {
+  return error instanceof CoreError && error.code === 'E2020' && repos.deployments.list({ targetKind: kind, limit: 1 }).length === 0;
+}
 
 /** Reconciles the targets and the data dir with the database; see the module header. */
 export async function reconcile(plane: ReconcileContext, options: ReconcileOptions = {}): Promise<ReconcileReport> {
@@ -154,7 +164,7 @@ class Reconciler {
     try {
       found = await target.discover();
     } catch (error) {
-      this.report.errors.push({ target: kind, message: `cannot list what runs on the ${kind} target: ${errorMessage(error)}` });
+      if (!unreachableButUnused(this.repos, kind, error)) this.report.errors.push({ target: kind, message: `cannot list what runs on the ${kind} target: ${errorMessage(error)}` });
       return;
     }
     const seen = new Set(found.map((entry) => entry.deploymentId));

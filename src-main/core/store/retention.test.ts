@@ -46,7 +46,7 @@ describe('runRetention', () => {
 
     const result = runRetention(temp.db);
     // Hourly and daily rollups outlive the minute rows (90 days): the 40-day-old ones stay.
-    expect(result).toEqual({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 2, rollups: 1, tenMinuteRollups: 1, hourlyRollups: 0, dailyRollups: 0, idempotencyKeys: 1 });
+    expect(result).toEqual({ auditLog: 1, secretAuditLog: 1, runEvents: 1, events: 2, rollups: 1, tenMinuteRollups: 1, hourlyRollups: 0, dailyRollups: 0, idempotencyKeys: 1, alertEvents: 0, notifications: 0 });
     expect(new AuditRepository(temp.db).list().map((entry) => entry.target)).toEqual(['d0', 'd10']);
     expect(new SecretAuditRepository(temp.db).list().map((entry) => entry.secretName)).toEqual(['d0', 'd10']);
     expect(temp.db.sql.prepare('SELECT source, type FROM telemetry_events ORDER BY id').all()).toEqual([
@@ -56,6 +56,29 @@ describe('runRetention', () => {
     ]);
     expect(count('SELECT count(*) AS n FROM telemetry_rollups')).toBe(2);
     expect(count('SELECT count(*) AS n FROM idempotency_keys')).toBe(1);
+  });
+
+  it('deletes alert history with its deliveries and read notifications after 30 days; unread ones stay until read', () => {
+    const at = (daysAgo: number): string => new Date(NOW - daysAgo * 86_400_000).toISOString();
+    const sql = temp.db.sql;
+    sql.prepare(`INSERT INTO alert_channels (name, kind, config_json, has_secret, created_by, created_at, updated_at) VALUES ('ops', 'webhook', '{}', 1, 'ann', ?, ?)`).run(at(60), at(60));
+    const alert = sql.prepare(
+      `INSERT INTO alert_events (agent_id, agent_name, rule, kind, severity, threshold, notified, title, body, data_json, created_at)
+       VALUES ('a1', 'doc', 'budget_warning', 'fired', 'warning', 0.9, 1, 'Budget', 'at 90 %', '{}', ?)`,
+    );
+    const delivery = sql.prepare(`INSERT INTO alert_deliveries (alert_event_id, channel_id, status, attempts, created_at, finished_at) VALUES (?, 1, 'sent', 1, ?, ?)`);
+    for (const daysAgo of [40, 5]) delivery.run(alert.run(at(daysAgo)).lastInsertRowid, at(daysAgo), at(daysAgo));
+    delivery.run(null, at(40), at(40)); // an old test delivery
+    const notification = sql.prepare(`INSERT INTO notifications (source, severity, title, body, data_json, read_at, created_at) VALUES ('alert', 'warning', ?, '', '{}', ?, ?)`);
+    notification.run('old read', at(35), at(40));
+    notification.run('old unread', null, at(40));
+    notification.run('recent read', at(1), at(5));
+
+    expect(runRetention(temp.db)).toMatchObject({ alertEvents: 2, notifications: 1 });
+    expect(count('SELECT count(*) AS n FROM alert_events')).toBe(1);
+    expect(sql.prepare('SELECT created_at FROM alert_deliveries').all()).toEqual([{ created_at: at(5) }]);
+    expect(sql.prepare('SELECT title FROM notifications ORDER BY id').all()).toEqual([{ title: 'old unread' }, { title: 'recent read' }]);
+    expect(runRetention(temp.db, { alertsDays: 2 })).toMatchObject({ alertEvents: 1, notifications: 1 });
   });
 
   it('closes the guard again, so the logs stay closed to ordinary deletes', () => {

@@ -9,6 +9,9 @@
  * projection, month-to-date) past the 30-day run window, and a quarter for trends, at 1/60 of
  * the minute rows' size.
  *
+ * Alert history (alert_events with their deliveries, and test deliveries) and read in-app
+ * notifications are kept 30 days too; an unread notification stays until somebody reads it.
+ *
  * The audit logs are append-only in the database; this job is the one writer their DELETE
  * trigger admits: it opens `retention_guard` with its cutoff, deletes, and closes it again, all in
  * one transaction (a crash rolls the guard back too). Work goes in batches so a large purge never
@@ -29,6 +32,8 @@ export interface RetentionOptions {
   eventsDays?: number;
   /** Hourly and daily rollups; default 90, never less than runsDays. */
   rollupHistoryDays?: number;
+  /** Alert history and read notifications; default 30. */
+  alertsDays?: number;
 }
 
 /** Rows deleted per table. */
@@ -42,9 +47,11 @@ export interface RetentionResult {
   hourlyRollups: number;
   dailyRollups: number;
   idempotencyKeys: number;
+  alertEvents: number;
+  notifications: number;
 }
 
-export const DEFAULT_RETENTION = Object.freeze({ runsDays: 30, auditDays: 30, eventsDays: 7, rollupHistoryDays: 90 });
+export const DEFAULT_RETENTION = Object.freeze({ runsDays: 30, auditDays: 30, eventsDays: 7, rollupHistoryDays: 90, alertsDays: 30 });
 
 const BATCH = 5000;
 
@@ -58,6 +65,7 @@ export function runRetention(db: StoreDatabase, options: RetentionOptions = {}):
   const runsCutoff = daysBefore(now, runsDays);
   const eventsCutoff = daysBefore(now, eventsDays);
   const historyCutoff = now - historyDays * 86_400_000;
+  const alertsCutoff = daysBefore(now, days(options.alertsDays ?? DEFAULT_RETENTION.alertsDays, 'alertsDays', 0));
   return {
     auditLog: purgeAudit(db, 'audit_log', daysBefore(now, auditDays)),
     secretAuditLog: purgeAudit(db, 'secret_audit_log', daysBefore(now, auditDays)),
@@ -68,6 +76,11 @@ export function runRetention(db: StoreDatabase, options: RetentionOptions = {}):
     hourlyRollups: purgeRollups(db, HOUR_TIER, historyCutoff),
     dailyRollups: purgeRollups(db, DAY_TIER, historyCutoff),
     idempotencyKeys: db.write(() => db.sql.prepare('DELETE FROM idempotency_keys WHERE expires_at <= ?').run(db.now()).changes),
+    // Deliveries of a deleted event go with it (ON DELETE CASCADE); test deliveries have no event.
+    alertEvents:
+      inBatches(db, 'DELETE FROM alert_deliveries WHERE id IN (SELECT id FROM alert_deliveries WHERE alert_event_id IS NULL AND created_at < ? LIMIT ?)', alertsCutoff) +
+      inBatches(db, 'DELETE FROM alert_events WHERE id IN (SELECT id FROM alert_events WHERE created_at < ? LIMIT ?)', alertsCutoff),
+    notifications: inBatches(db, 'DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE read_at IS NOT NULL AND created_at < ? LIMIT ?)', alertsCutoff),
   };
 }
 

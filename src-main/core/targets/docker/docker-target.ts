@@ -9,7 +9,7 @@ import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { buildImage, defaultBaseImages } from '../../build/docker-image';
 import { CoreError } from '../../contracts';
-import type { BuildArtifact, DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TrustLevel } from '../../contracts';
+import type { BuildArtifact, DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TargetArtifact, TrustLevel } from '../../contracts';
 import { syncConfigVolume } from './config-volume';
 import { streamContainerLogs } from './container-logs';
 import type { LogSource } from './container-logs';
@@ -17,7 +17,7 @@ import { configVolumeName, deploymentNetworkName, objectLabels } from './contain
 import type { RestartSettings } from './container-spec';
 import { DeploymentStateFiles } from './deployment-state';
 import type { DesiredState, StoredDeployment } from './deployment-state';
-import { ensureNetwork, toCoreError, tolerate } from './engine-helpers';
+import { engineStatus, ensureNetwork, toCoreError, tolerate } from './engine-helpers';
 import { deploymentFilter, LABELS } from './labels';
 import { agentsOf, convergeReplicas, findReplicas, gatewaysOf, removeContainer } from './replica-set';
 import { replicaStatus } from './replica-status';
@@ -231,6 +231,35 @@ export class DockerTarget implements Target {
       if (deploymentId && !found.has(deploymentId)) found.set(deploymentId, { deploymentId, agent: labels[LABELS.agent] ?? '', version: labels[LABELS.version] ?? '' });
     }
     return [...found.values()];
+  }
+
+  /** Agent images on the engine (every image AgentDock built, whichever data dir it was built for). */
+  async artifacts(): Promise<TargetArtifact[]> {
+    const images = await this.guard('listing AgentDock images', () => this.docker.listImages({ filters: { label: [`${LABELS.managed}=true`, LABELS.contentHash] } }));
+    return images.map((image) => ({
+      id: image.Id,
+      agent: image.Labels?.[LABELS.agent] ?? '',
+      contentHash: image.Labels?.[LABELS.contentHash] ?? '',
+      refs: (image.RepoTags ?? []).filter((ref) => ref !== '<none>:<none>'),
+      bytes: image.Size,
+      createdAt: image.Created * 1000,
+    }));
+  }
+
+  /**
+   * Removes an agent image tag by tag (the last one deletes it), never forced: the engine refuses
+   * while a container, running or stopped, uses it, and that refusal is E2023.
+   */
+  async removeArtifact(artifact: TargetArtifact): Promise<void> {
+    for (const ref of artifact.refs.length > 0 ? artifact.refs : [artifact.id]) {
+      try {
+        await this.docker.getImage(ref).remove();
+      } catch (error) {
+        if (engineStatus(error) === 404) continue;
+        if (engineStatus(error) === 409) throw new CoreError('E2023', `image ${ref} is still used by a container; delete that deployment first (agentdock delete <agent>)`, { image: artifact.id });
+        throw toCoreError(error, 'E2023', `removing image ${ref}`);
+      }
+    }
   }
 
   /**
