@@ -16,7 +16,7 @@ import { cleanup } from './controller/cleanup';
 import type { CleanupOptions, CleanupReport } from './controller/cleanup';
 import { reconcile } from './controller/reconcile';
 import type { ReconcileOptions, ReconcileReport } from './controller/reconcile';
-import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, scheduleRetention } from './store';
+import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, retentionFromEnv, scheduleRetention } from './store';
 import type { Repositories, StoreDatabase } from './store';
 import { DockerTarget } from './targets/docker/docker-target';
 import { homeLabel } from './targets/docker/labels';
@@ -33,7 +33,7 @@ export interface ControlPlaneOptions {
   keyProvider?: MasterKeyProvider;
   /** Extra targets (Docker, Kubernetes) added by the caller when their engines are reachable. */
   targets?: Partial<Record<TargetKind, Target>>;
-  /** Run retention jobs in the background (long-lived processes: serve mode, the app). */
+  /** Run retention jobs in the background (long-lived processes: serve mode, the app); windows from AGENTDOCK_RETENTION_*_DAYS. */
   retention?: boolean;
   runtimeVersion?: string;
   /**
@@ -69,6 +69,8 @@ export interface ControlPlane {
 /** Opens the control plane for a data directory. */
 export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
   const env = options.env ?? process.env;
+  // Settings are checked before anything is opened, so a bad one leaks nothing.
+  const retentionWindows = options.retention ? retentionFromEnv(env) : undefined;
   const dataDir = ensureDataDir(options.dataDir ?? resolveDataDir(env, process.platform));
   const db = openDatabase(databaseFile(dataDir));
   const repositories = createRepositories(db);
@@ -77,7 +79,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
     ...dockerTarget(dataDir, env),
     ...options.targets,
   };
-  const retention = options.retention ? scheduleRetention(db) : undefined;
+  const retention = retentionWindows ? scheduleRetention(db, retentionWindows) : undefined;
   let vault: Vault | undefined;
   let controller: DeployController | undefined;
   let alerts: Alerts | undefined;

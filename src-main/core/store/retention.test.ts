@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AgentsRepository } from './agents-repository';
 import { AuditRepository } from './audit-repository';
 import { IdempotencyRepository } from './idempotency-repository';
-import { runRetention, scheduleRetention } from './retention';
+import { retentionFromEnv, runRetention, scheduleRetention } from './retention';
 import { SecretAuditRepository } from './secret-audit-repository';
 import { TelemetryRepository } from './telemetry-repository';
 import { tempDatabase } from './test-support';
@@ -166,5 +166,18 @@ describe('scheduleRetention', () => {
     const failing = scheduleRetention(temp.db, { auditDays: 0, onError: (error) => errors.push(error) });
     failing.dispose();
     expect(errors).toEqual([expect.objectContaining({ code: 'E2050' })]);
+  });
+});
+
+describe('retentionFromEnv', () => {
+  it('reads each window from its variable and ignores unset or empty ones', () => {
+    expect(retentionFromEnv({ AGENTDOCK_RETENTION_AUDIT_DAYS: '90', AGENTDOCK_RETENTION_EVENTS_DAYS: '1.5', AGENTDOCK_RETENTION_ALERTS_DAYS: '', OTHER: '3' })).toEqual({ auditDays: 90, eventsDays: 1.5 });
+    expect(retentionFromEnv({ AGENTDOCK_RETENTION_RUNS_DAYS: '14', AGENTDOCK_RETENTION_ROLLUP_DAYS: '365' })).toEqual({ runsDays: 14, rollupHistoryDays: 365 });
+  });
+
+  it('names the variable and the rule when a value is not a number of days', () => {
+    for (const [name, raw] of [['AGENTDOCK_RETENTION_EVENTS_DAYS', 'a week'], ['AGENTDOCK_RETENTION_RUNS_DAYS', '0'], ['AGENTDOCK_RETENTION_AUDIT_DAYS', '0.5'], ['AGENTDOCK_RETENTION_ALERTS_DAYS', '-3']] as const) {
+      expect(() => retentionFromEnv({ [name]: raw })).toThrow(expect.objectContaining({ code: 'E2050', message: expect.stringContaining(`${name} must be a number of days`) }));
+    }
   });
 });

@@ -125,6 +125,29 @@ function days(value: number, name: string, minimum: number): number {
   return value;
 }
 
+const RETENTION_ENV: Readonly<Record<string, keyof RetentionOptions>> = {
+  AGENTDOCK_RETENTION_RUNS_DAYS: 'runsDays',
+  AGENTDOCK_RETENTION_AUDIT_DAYS: 'auditDays',
+  AGENTDOCK_RETENTION_EVENTS_DAYS: 'eventsDays',
+  AGENTDOCK_RETENTION_ROLLUP_DAYS: 'rollupHistoryDays',
+  AGENTDOCK_RETENTION_ALERTS_DAYS: 'alertsDays',
+};
+
+/** Retention windows set in the environment (`AGENTDOCK_RETENTION_<RUNS|AUDIT|EVENTS|ROLLUP|ALERTS>_DAYS`), checked now. */
+export function retentionFromEnv(env: Readonly<Record<string, string | undefined>>): RetentionOptions {
+  const options: RetentionOptions = {};
+  for (const [name, key] of Object.entries(RETENTION_ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw.trim()) || value < (key === 'auditDays' ? 1 : 0) || value === 0) {
+      throw new CoreError('E2050', `${name} must be a number of days${key === 'auditDays' ? ' of at least 1' : ' above 0'}, got ${JSON.stringify(raw)}; fix or unset it.`, { [name]: raw });
+    }
+    options[key] = value;
+  }
+  return options;
+}
+
 /** Runs retention now and then every `intervalMs` (default 6 hours) until disposed. */
 export function scheduleRetention(
   db: StoreDatabase,
