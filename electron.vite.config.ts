@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
-import { devServerContentSecurityPolicy, metaContentSecurityPolicy } from './src-main/electron/content-security-policy';
+import { devServerContentSecurityPolicy, metaContentSecurityPolicy } from './src-shared/security/content-security-policy';
 
 const root = import.meta.dirname;
 

@@ -7,25 +7,21 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../core/control-plane';
 import { runSecret } from './commands/secret';
-import { capturedTerminal, cli } from './test-support';
+import { capturedTerminal, cli, setEnv } from './test-support';
 
 let home: string;
-const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
+let restoreEnv: () => void = () => undefined;
 
 beforeAll(() => {
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-cli-cp-'));
-  process.env.AGENTDOCK_HOME = path.join(home, 'data');
-  process.env.AGENTDOCK_MASTER_KEY = 'test-only-master-passphrase-0123456789';
+  restoreEnv = setEnv({ AGENTDOCK_HOME: path.join(home, 'data'), AGENTDOCK_MASTER_KEY: 'test-only-master-passphrase-0123456789' });
 });
 
 afterAll(async () => {
   const plane = openControlPlane();
   for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
   await plane.close();
-  process.env.AGENTDOCK_HOME = saved.home;
-  process.env.AGENTDOCK_MASTER_KEY = saved.key;
-  if (saved.home === undefined) delete process.env.AGENTDOCK_HOME;
-  if (saved.key === undefined) delete process.env.AGENTDOCK_MASTER_KEY;
+  restoreEnv();
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -14,6 +14,7 @@ import { metricsHelp, runMetrics } from './commands/metrics';
 import { alertsHelp, runAlerts } from './commands/notifications';
 import { keyHelp, runKey } from './commands/keys';
 import { runSecret, secretHelp } from './commands/secret';
+import { runServe, serveHelp } from './commands/serve';
 import { runStatus, runVersions, statusHelp, versionsHelp } from './commands/status';
 import { runValidate, validateHelp } from './commands/validate';
 import { EXIT, processTerminal, UsageError } from './terminal';
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   alerts: { summary: 'notifications, alert history and rules; webhook and e-mail channels', help: alertsHelp, run: (argv, terminal) => runAlerts(argv, terminal) },
   metrics: { summary: 'export telemetry: throughput, latency, errors, spend, budget (csv|json)', help: metricsHelp, run: runMetrics },
   cleanup: { summary: 'remove leftover replicas, old builds and images (--dry-run first)', help: cleanupHelp, run: runCleanup },
+  serve: { summary: 'the console in a browser (127.0.0.1 by default) and console sign-in tokens', help: serveHelp, run: (argv, terminal) => runServe(argv, terminal) },
 };
 
 /** stop, start, restart, suspend, resume, delete: one shape, one implementation. */

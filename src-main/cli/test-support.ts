@@ -26,3 +26,15 @@ export async function runCaptured(command: (terminal: Terminal) => Promise<numbe
 export function cli(args: string[]): Promise<CommandRun> {
   return runCaptured((terminal) => runCli(args, terminal));
 }
+
+/** Sets environment variables for a test file (the CLI reads AGENTDOCK_HOME and friends from there); returns the function that restores them. */
+export function setEnv(values: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

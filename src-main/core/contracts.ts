@@ -3,6 +3,8 @@
  * what a build produces, and the error codes the core reports. Targets (process, Docker, and
  * later Kubernetes) implement `Target`; the deploy controller only talks to this interface.
  */
+import { errorName } from '../../src-shared/error-codes';
+import type { CoreErrorCode } from '../../src-shared/error-codes';
 
 /** Where replicas run. */
 export type TargetKind = 'process' | 'docker' | 'kubernetes';
@@ -120,6 +122,8 @@ export interface Target {
   discover(): Promise<{ deploymentId: string; agent: string; version: string }[]>;
   /** Releases watchers, sockets and supervisors (replicas keep running where the target allows). */
   dispose(): Promise<void>;
+  /** Whether the engine or cluster answers now, and its version (the console's Targets view). Optional. */
+  probe?(): Promise<{ available: boolean; version?: string; problem?: string }>;
   /** Build artifacts the target keeps outside the data dir (Docker images), for `agentdock cleanup`. Optional. */
   artifacts?(): Promise<TargetArtifact[]>;
   /** Removes one; refuses (E2023) while a replica, running or stopped, still uses it. */
@@ -138,32 +142,9 @@ export interface TargetArtifact {
   createdAt: number;
 }
 
-/**
- * Control-plane error codes (seed 001's E20xx families, extended): one table for the CLI, the
- * console and the logs. Each code has a fixed meaning; messages say what to do.
- */
-export const CORE_ERROR_CODES = {
-  E2001: 'DockfileInvalid',
-  E2002: 'BuildFailed',
-  E2003: 'VersionNotFound',
-  E2004: 'AgentNotFound',
-  E2005: 'DeploymentInProgress',
-  E2006: 'ConcurrencyLimit',
-  E2007: 'NameCollision',
-  E2010: 'HealthGateFailed',
-  E2011: 'RolledBack',
-  E2020: 'TargetUnavailable',
-  E2021: 'ReplicaStartFailed',
-  E2022: 'ReplicaCrashed',
-  E2023: 'LifecycleInvalid',
-  E2030: 'VaultLocked',
-  E2031: 'SecretNotFound',
-  E2032: 'WrongMasterKey',
-  E2040: 'PermissionDenied',
-  E2050: 'StoreError',
-} as const;
-
-export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;
+// The code table is shared with the console and the renderer (src-shared/error-codes.ts).
+export { CORE_ERROR_CODES } from '../../src-shared/error-codes';
+export type { CoreErrorCode } from '../../src-shared/error-codes';
 
 /** A control-plane failure with a code from CORE_ERROR_CODES and a message that says what to do. */
 export class CoreError extends Error {
@@ -173,7 +154,7 @@ export class CoreError extends Error {
     readonly details?: Record<string, unknown>,
   ) {
     super(message);
-    this.name = CORE_ERROR_CODES[code];
+    this.name = errorName(code);
   }
 }
 

@@ -49,6 +49,11 @@ export interface ControlPlane {
   repositories: Repositories;
   /** Opened on first use: commands that touch no secret need no master key. */
   vault(): Vault;
+  /**
+   * Chooses the master key before the vault is first used (the desktop app's keychain key needs
+   * the open database to know whether a passphrase sealed the vault). Throws once the vault is open.
+   */
+  setKeyProvider(provider: MasterKeyProvider): void;
   controller(): DeployController;
   /** Alert engine, in-app notifications and channels; opened on first use (channel secrets live in the vault). */
   alerts(): Alerts;
@@ -85,7 +90,8 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   let alerts: Alerts | undefined;
   let operations: AgentOperations | undefined;
   let telemetry: TelemetryService | undefined;
-  const openVault = (): Vault => (vault ??= new Vault(db, options.keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
+  let keyProvider = options.keyProvider;
+  const openVault = (): Vault => (vault ??= new Vault(db, keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
   const reconcileNow = (reconcileOptions?: ReconcileOptions): Promise<ReconcileReport> => reconcile({ dataDir, repositories, targets }, reconcileOptions);
   const initialReconcile = options.reconcileOnOpen ? reconcileNow() : undefined;
   // Observed here so a failure is never an unhandled rejection; callers still see it when they await.
@@ -96,6 +102,10 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
     repositories,
     targets,
     vault: openVault,
+    setKeyProvider(provider) {
+      if (vault) throw new Error('setKeyProvider: the vault is already open with another key provider; set it right after openControlPlane.');
+      keyProvider = provider;
+    },
     alerts: () => (alerts ??= createAlerts(db, { vault: openVault })),
     controller: () =>
       (controller ??= new DeployController({

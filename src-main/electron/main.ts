@@ -2,8 +2,14 @@
 // the IPC handlers; everything with side effects beyond that belongs to src-main/core.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
-import { registerAppInfoHandler } from './app-info-ipc';
+import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import { createConsoleHandlers, localUser } from '../core/console/handlers';
+import { openControlPlane } from '../core/control-plane';
+import type { ControlPlane } from '../core/control-plane';
+import { errorMessage } from '../core/contracts';
+import { startMonitoring } from '../core/monitoring';
+import { serveConsoleOverIpc } from './console-ipc';
+import { appKeyProvider } from './keychain-key-provider';
 import { createMainWindow } from './main-window';
 import { toDevServerUrl } from './url-safety';
 import { hardenSession, lockDownWebContents } from './window-security';
@@ -24,8 +30,29 @@ function resolveAppEntryUrl(): { url: string; fromDevServer: boolean } {
   return { url: pathToFileURL(path.join(import.meta.dirname, '../renderer/index.html')).href, fromDevServer: false };
 }
 
+/**
+ * The control plane behind the console: the user's data dir, the vault key from the OS keychain
+ * (or AGENTDOCK_MASTER_KEY), retention, start-up reconcile, and monitoring (telemetry ingest,
+ * health transitions, alerts). Returns what must be closed on quit.
+ */
+async function startControlPlane(appEntryUrl: string): Promise<() => Promise<void>> {
+  const plane: ControlPlane = openControlPlane({ runtimeVersion: app.getVersion(), retention: true, reconcileOnOpen: true });
+  plane.setKeyProvider(await appKeyProvider(plane.db, plane.dataDir, safeStorage));
+  const monitoring = startMonitoring(plane, { onError: (error) => console.error('[agentdock] monitoring:', errorMessage(error)) });
+  const handlers = createConsoleHandlers(plane, { mode: 'electron', version: app.getVersion(), appName: productName });
+  // The desktop user owns the data dir: they are its admin (sign-ins with other roles are serve mode's).
+  const stopIpc = serveConsoleOverIpc({ handlers, principal: { user: localUser(), role: 'admin' }, appEntryUrl });
+  return async () => {
+    stopIpc();
+    handlers.dispose();
+    monitoring.dispose();
+    await plane.close();
+  };
+}
+
 function start(): void {
   const entry = resolveAppEntryUrl();
+  let stopControlPlane: (() => Promise<void>) | undefined;
   const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
   let mainWindow: BrowserWindow | undefined;
 
@@ -49,13 +76,24 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
+  // Close the database and release watches before exiting, once: the first quit waits for it.
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting || !stopControlPlane) return;
+    quitting = true;
+    event.preventDefault();
+    void stopControlPlane()
+      .catch((error: unknown) => console.error('[agentdock] closing the control plane failed:', error))
+      .finally(() => app.quit());
+  });
+
   app
     .whenReady()
-    .then(() => {
+    .then(async () => {
       // The dev server needs inline scripts and a WebSocket for hot reload; it gets the relaxed
       // policy from its index.html meta tag (electron.vite.config.ts), never in a build.
       hardenSession(session.defaultSession, { enforceContentSecurityPolicy: !entry.fromDevServer });
-      registerAppInfoHandler(entry.url);
+      stopControlPlane = await startControlPlane(entry.url);
       openMainWindow();
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
@@ -63,6 +101,8 @@ function start(): void {
     })
     .catch((error: unknown) => {
       console.error('[agentdock] startup failed:', error);
+      // Say why in a window too: a desktop user does not see stderr (a locked vault, a busy data dir).
+      dialog.showErrorBox('AgentDock could not start', errorMessage(error));
       app.exit(1);
     });
 }

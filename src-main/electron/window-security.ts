@@ -3,7 +3,7 @@
 // slip out of it. The URL rules themselves live, tested, in url-safety.ts.
 import { shell } from 'electron';
 import type { Event, Session, WebContents } from 'electron';
-import { withContentSecurityPolicy } from './content-security-policy';
+import { withContentSecurityPolicy } from '../../src-shared/security/content-security-policy';
 import { isAppUrl, toExternalUrl } from './url-safety';
 
 /** Opens `candidate` in the user's browser if it is a safe http(s) URL; otherwise does nothing. */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../test-support';
+import { cli, setEnv } from '../test-support';
 import { openControlPlane } from '../../core/control-plane';
 import type { ControlPlane } from '../../core/control-plane';
 import { TEST_MASTER_KEY, writeProject } from '../../core/controller/reconcile-test-support';
@@ -19,7 +19,7 @@ let root: string;
 let dataDir: string;
 let projectDir: string;
 let plane: ControlPlane;
-const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
+let restoreEnv: () => void = () => undefined;
 
 beforeAll(async () => {
   if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
@@ -27,8 +27,7 @@ beforeAll(async () => {
   dataDir = path.join(root, 'data');
   projectDir = path.join(root, 'project');
   // The CLI below opens the same data dir.
-  process.env.AGENTDOCK_HOME = dataDir;
-  process.env.AGENTDOCK_MASTER_KEY = TEST_MASTER_KEY;
+  restoreEnv = setEnv({ AGENTDOCK_HOME: dataDir, AGENTDOCK_MASTER_KEY: TEST_MASTER_KEY });
   plane = openControlPlane({ dataDir, env: { ...process.env }, runtimeVersion: 'test', targets: { docker: undefined } });
   for (const reply of ['one', 'two', 'three']) {
     writeProject(projectDir, AGENT, reply);
@@ -43,10 +42,7 @@ afterAll(async () => {
     for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
     await plane.close();
   }
-  process.env.AGENTDOCK_HOME = saved.home;
-  process.env.AGENTDOCK_MASTER_KEY = saved.key;
-  if (saved.home === undefined) delete process.env.AGENTDOCK_HOME;
-  if (saved.key === undefined) delete process.env.AGENTDOCK_MASTER_KEY;
+  restoreEnv();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../../core/control-plane';
-import { cli } from '../test-support';
+import { cli, setEnv } from '../test-support';
 import { csvCell, formatNumber, METRICS_COLUMNS, toCsv } from './metrics-format';
 
 let home: string;
 let endpoint: string;
 let apiKey: string;
-const saved = { home: process.env.AGENTDOCK_HOME, key: process.env.AGENTDOCK_MASTER_KEY };
+let restoreEnv: () => void = () => undefined;
 
 const DOCKFILE = `version: "1.0"
 agent: { name: export-agent, entrypoint: agent.mjs:run, framework: langgraph }
@@ -47,8 +47,7 @@ function parseCsv(text: string): Record<string, string>[] {
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-cli-metrics-'));
-  process.env.AGENTDOCK_HOME = path.join(home, 'data');
-  process.env.AGENTDOCK_MASTER_KEY = 'test-only-master-passphrase-0123456789';
+  restoreEnv = setEnv({ AGENTDOCK_HOME: path.join(home, 'data'), AGENTDOCK_MASTER_KEY: 'test-only-master-passphrase-0123456789' });
   const project = path.join(home, 'project');
   mkdirSync(project);
   writeFileSync(path.join(project, 'Dockfile.yaml'), DOCKFILE);
@@ -69,10 +68,7 @@ afterAll(async () => {
   const plane = openControlPlane();
   for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
   await plane.close();
-  process.env.AGENTDOCK_HOME = saved.home;
-  process.env.AGENTDOCK_MASTER_KEY = saved.key;
-  if (saved.home === undefined) delete process.env.AGENTDOCK_HOME;
-  if (saved.key === undefined) delete process.env.AGENTDOCK_MASTER_KEY;
+  restoreEnv();
   rmSync(home, { recursive: true, force: true });
 });
 

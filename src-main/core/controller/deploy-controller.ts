@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
+import type { DeployOutcome, DeployStepName } from '../../../src-shared/ipc/console-types';
 import { buildAgentBundle } from '../build/agent-bundle';
 import { CoreError, errorMessage, requireTarget } from '../contracts';
 import type { DeploymentStatus, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
@@ -34,7 +35,9 @@ import type { RetryNotice, RetryOptions, RetryPolicy, Sleep } from './retry-poli
 import { resolveRuntimeSecrets } from './runtime-secrets';
 import { restoreSpecSecrets, storeSpecSecrets } from './version-spec-secrets';
 
-export type DeployStepName = 'validating' | 'building' | 'registering' | 'starting' | 'health_gate' | 'switching' | 'active' | 'rolling_back' | 'failed';
+// The step names and the result are the console contract's own types: the CLI, the console and
+// this controller speak of a deploy in one vocabulary.
+export type { DeployStepName } from '../../../src-shared/ipc/console-types';
 
 export interface DeployStep {
   step: DeployStepName;
@@ -64,17 +67,8 @@ export interface DeployOptions {
   signal?: AbortSignal;
 }
 
-export interface DeployResult {
-  agent: string;
-  version: string;
-  versionCreated: boolean;
-  deploymentId: string;
-  endpoints: string[];
-  replicas: number;
-  reusedBuild: boolean;
-  previousVersion?: string;
-  durationMs: number;
-}
+/** What a finished deploy or rollback reports. */
+export type DeployResult = DeployOutcome;
 
 export interface DeployControllerOptions {
   repositories: Repositories;

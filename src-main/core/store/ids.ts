@@ -10,7 +10,7 @@ import type { Clock } from './clock';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Prefixes in use, one per table with text ids. */
-export type IdPrefix = 'ag' | 'ver' | 'dep' | 'key' | 'sec';
+export type IdPrefix = 'ag' | 'ver' | 'dep' | 'key' | 'sec' | 'cat';
 
 /** A new id such as `ag_01J9Z3K4X8M2Q5R7T9V1W3Y5Z7`. */
 export function newId(prefix: IdPrefix, clock: Clock): string {

@@ -2,6 +2,7 @@
 import { AgentsRepository } from './agents-repository';
 import { ApiKeysRepository } from './api-keys-repository';
 import { AuditRepository } from './audit-repository';
+import { ConsoleAccessRepository } from './console-access-repository';
 import type { StoreDatabase } from './database';
 import { DeploymentsRepository } from './deployments-repository';
 import { IdempotencyRepository } from './idempotency-repository';
@@ -13,6 +14,7 @@ export * from './agents-repository';
 export * from './api-keys-repository';
 export * from './audit-repository';
 export * from './clock';
+export * from './console-access-repository';
 export * from './data-dir';
 export * from './database';
 export * from './deployments-repository';
@@ -38,6 +40,7 @@ export interface Repositories {
   secretAudit: SecretAuditRepository;
   telemetry: TelemetryRepository;
   idempotency: IdempotencyRepository;
+  consoleAccess: ConsoleAccessRepository;
 }
 
 /** Builds every repository over `db`. */
@@ -51,5 +54,6 @@ export function createRepositories(db: StoreDatabase, options: { idempotencyTtlM
     secretAudit: new SecretAuditRepository(db),
     telemetry: new TelemetryRepository(db),
     idempotency: new IdempotencyRepository(db, options.idempotencyTtlMs !== undefined ? { ttlMs: options.idempotencyTtlMs } : {}),
+    consoleAccess: new ConsoleAccessRepository(db),
   };
 }

@@ -10,6 +10,7 @@ import { MIGRATION_0001_INITIAL } from './migrations/0001-initial';
 import { MIGRATION_0002_ALERTS } from './migrations/0002-alerts';
 import { MIGRATION_0003_OPERATION_OWNERS } from './migrations/0003-operation-owners';
 import { MIGRATION_0004_HOURLY_ROLLUPS } from './migrations/0004-hourly-rollups';
+import { MIGRATION_0005_CONSOLE_ACCESS } from './migrations/0005-console-access';
 
 /** One schema step. Versions are 1, 2, 3… without gaps; a released migration is never edited. */
 export interface Migration {
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 2, name: 'alerts', sql: MIGRATION_0002_ALERTS },
   { version: 3, name: 'operation-owners', sql: MIGRATION_0003_OPERATION_OWNERS },
   { version: 4, name: 'hourly-rollups', sql: MIGRATION_0004_HOURLY_ROLLUPS },
+  { version: 5, name: 'console-access', sql: MIGRATION_0005_CONSOLE_ACCESS },
 ]);
 
 /** The schema version this code writes. */

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Target, TargetKind } from '../contracts';
 import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
-import type { Repositories } from '../store';
+import type { IngestEvent, Repositories } from '../store';
 import type { BackoffPolicy } from './backoff';
 import { fleetMetrics } from './fleet-metrics';
 import type { AgentMetrics } from './fleet-metrics';
@@ -78,6 +78,9 @@ export class TelemetryService {
   private closed = false;
   /** Totals of subscriptions already stopped, so stats survive fleet changes. */
   private retired = { lost: 0, dropped: 0 };
+  private readonly liveListeners = new Set<(events: readonly IngestEvent[]) => void>();
+  /** Highest event id passed to live listeners per source: a resumed stream's replay is not shown twice. */
+  private readonly liveSeen = new Map<string, number>();
 
   constructor(private readonly options: TelemetryServiceOptions) {
     this.log = options.log ?? stderrTelemetryLog;
@@ -246,7 +249,10 @@ export class TelemetryService {
         this.batcher.flush();
         return repositories.telemetry.lastEvent(source);
       },
-      deliver: (events) => this.batcher.add(events),
+      deliver: (events) => {
+        this.batcher.add(events);
+        this.fanOut(events);
+      },
       log: this.log,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
@@ -257,6 +263,32 @@ export class TelemetryService {
           }
         : {}),
     };
+  }
+
+  /**
+   * Events as they arrive from the runtimes, before the batch is stored, each once: the live
+   * panels show an event within the SSE hop, not after the next ingest flush.
+   */
+  onEvents(listener: (events: readonly IngestEvent[]) => void): { dispose(): void } {
+    this.liveListeners.add(listener);
+    return { dispose: () => this.liveListeners.delete(listener) };
+  }
+
+  private fanOut(events: readonly IngestEvent[]): void {
+    if (this.liveListeners.size === 0) return;
+    const fresh = events.filter((event) => {
+      if (event.eventId <= (this.liveSeen.get(event.source) ?? 0)) return false;
+      this.liveSeen.set(event.source, event.eventId);
+      return true;
+    });
+    if (fresh.length === 0) return;
+    for (const listener of this.liveListeners) {
+      try {
+        listener(fresh);
+      } catch (error) {
+        this.log({ level: 'error', message: `telemetry: a live listener failed: ${errorMessage(error)}` });
+      }
+    }
   }
 
   /** A background refresh: a failure (the store closing, a target throwing) is logged, never unhandled. */

@@ -188,7 +188,7 @@ describe('Authenticator: the control plane token', () => {
   // API keys off and custom roles without read_logs: the control plane still reads telemetry.
   const locked = specWithAuth({ mode: 'api_key', api_keys: { enabled: false }, roles: [{ name: 'caller', permissions: ['invoke'] }] });
 
-  it('reads events and metrics whatever the Dockfile says, and nothing more', () => {
+  it('reads events and metrics and invokes (the playground) whatever the Dockfile says, and nothing more', () => {
     const auth = authenticatorFor(locked, [], { controlToken });
     const result = auth.authenticate({ 'x-agentdock-control': controlToken });
     expect(result.ok).toBe(true);
@@ -196,7 +196,7 @@ describe('Authenticator: the control plane token', () => {
     expect(result.principal).toMatchObject({ kind: 'control', role: 'agentdock:control' });
     expect(auth.authorize(result.principal, 'read_logs').ok).toBe(true);
     expect(auth.authorize(result.principal, 'view_metrics').ok).toBe(true);
-    expect(auth.authorize(result.principal, 'invoke')).toMatchObject({ ok: false, status: 403 });
+    expect(auth.authorize(result.principal, 'invoke').ok).toBe(true);
     expect(auth.authorize(result.principal, 'rollback')).toMatchObject({ ok: false, status: 403 });
   });
 

@@ -47,8 +47,12 @@ function expected(snapshot: AuthSnapshot): string {
   return 'this agent accepts no credentials the runtime can check (auth.mode oauth2 without api_keys)';
 }
 
-/** What the control plane may do: read the event stream and the metrics, nothing else. */
-export const CONTROL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['read_logs', 'view_metrics']);
+/**
+ * What the control plane may do: read the event stream and the metrics, and invoke for the
+ * console's playground (main checks the console user's role first; the agent's policies, rate
+ * limits and budget apply to these calls like to any other). Never keys, secrets or admin routes.
+ */
+export const CONTROL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['read_logs', 'view_metrics', 'invoke']);
 /** The role name control-plane requests carry (in logs and rate limits); not a Dockfile role. */
 export const CONTROL_ROLE = 'agentdock:control';
 

@@ -39,7 +39,7 @@ describe('migration 4 (hourly rollups)', () => {
       insert.run(ids.get(sourceIds[0]), '2030-06-05T10:02:00.000Z', 3, 0, 1, 1, 0.5, 30, 1, 20, '{"3":2,"x":1,"500":4,"7":0,"40":1}');
     });
 
-    const migrated = old.reopen({ migrations: MIGRATIONS });
+    const migrated = old.reopen({ migrations: MIGRATIONS.slice(0, 4) });
     expect(migrated.schemaVersion()).toBe(4);
     const count = (table: string): number => (migrated.sql.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     expect(count('telemetry_rollups_hourly')).toBeGreaterThan(50);

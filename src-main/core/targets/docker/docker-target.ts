@@ -233,6 +233,16 @@ export class DockerTarget implements Target {
     return [...found.values()];
   }
 
+  /** Whether the engine answers, and its version. */
+  async probe(): Promise<{ available: boolean; version?: string; problem?: string }> {
+    try {
+      const version = (await this.docker.version()) as { Version?: string };
+      return { available: true, ...(version.Version ? { version: version.Version } : {}) };
+    } catch (error) {
+      return { available: false, problem: toCoreError(error, 'E2020', 'asking the Docker engine for its version').message };
+    }
+  }
+
   /** Agent images on the engine (every image AgentDock built, whichever data dir it was built for). */
   async artifacts(): Promise<TargetArtifact[]> {
     const images = await this.guard('listing AgentDock images', () => this.docker.listImages({ filters: { label: [`${LABELS.managed}=true`, LABELS.contentHash] } }));

@@ -1,10 +1,11 @@
 // Content Security Policy for the renderer. Rendered content includes untrusted text (agent
 // output, logs, Dockfiles); if any of it ever slipped past React's escaping, the policy keeps it
 // from running script, loading remote code, exfiltrating over the network or being framed.
-// The built app gets it twice: as a response header set by main, and as the <meta> tag in
-// src-renderer/index.html (a `file:` page has no response headers to set, and browsers in serve
-// mode get the page from a server that may not set one). The test beside this file keeps the two
-// in step. No Node or Electron imports: electron.vite.config.ts uses this module too.
+// The built app gets it twice: as a response header (set by Electron's main process, and by
+// `agentdock serve` for browsers: src-main/serve/security-headers.ts), and as the <meta> tag in
+// src-renderer/index.html (a `file:` page has no response headers to set). The test beside this
+// file keeps the two in step. Platform-free (src-shared): electron.vite.config.ts, Electron's main
+// process and serve mode all import it.
 
 const directives = [
   "default-src 'self'",

@@ -1,0 +1,85 @@
+import { Suspense, lazy, useEffect } from 'react';
+import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useConnection } from '../console/connection-manager';
+import { patchFleetCache } from '../console/fleet-cache';
+import { useConsoleStream } from '../console/requests';
+import { useCan } from '../console/use-role';
+import { useUi } from '../state/ui-store';
+import { AgentDetailView } from '../views/agent-detail/agent-detail-view';
+import { AgentsView } from '../views/agents/agents-view';
+import { DeployView } from '../views/deploy/deploy-view';
+import { SecretsView } from '../views/secrets/secrets-view';
+import { CommandPalette } from './command-palette';
+import { ConnectionBanner } from './connection-banner';
+import { Sidebar } from './sidebar';
+import { Toasts } from './toasts';
+import { TopBar } from './top-bar';
+
+// The editor view carries the Dockfile validator and, further down, Monaco: loaded when opened.
+const EditorView = lazy(() => import('../views/editor/editor-view'));
+
+/** The signed-in console: top bar, sidebar, the current view, palette and toasts. */
+export function Shell(): ReactNode {
+  const queryClient = useQueryClient();
+  const generation = useConnection((state) => state.generation);
+  const { route, setPaletteOpen, paletteOpen } = useUi();
+  const canDeploy = useCan('deploy:create');
+
+  // A new client (reconnected): everything cached may be stale.
+  useEffect(() => {
+    if (generation > 1) void queryClient.invalidateQueries();
+  }, [generation, queryClient]);
+
+  // One fleet subscription for the whole window: table, detail and palette read the patched cache.
+  useConsoleStream('fleet:changes', {}, (change) => patchFleetCache(queryClient, change));
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        setPaletteOpen(!paletteOpen);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [paletteOpen, setPaletteOpen]);
+
+  let view: ReactNode;
+  switch (route.view) {
+    case 'agents':
+      view = <AgentsView />;
+      break;
+    case 'agent':
+      view = <AgentDetailView key={route.agent} agent={route.agent} tab={route.tab} />;
+      break;
+    case 'deploy':
+      view = canDeploy ? <DeployView /> : <AgentsView />;
+      break;
+    case 'editor':
+      view = (
+        <Suspense fallback={<div className="view-loading">Loading the editor…</div>}>
+          <EditorView />
+        </Suspense>
+      );
+      break;
+    case 'secrets':
+      view = <SecretsView />;
+      break;
+  }
+
+  return (
+    <div className="shell">
+      <TopBar />
+      <ConnectionBanner />
+      <div className="shell-body">
+        <Sidebar />
+        <main className="view" id="main">
+          {view}
+        </main>
+      </div>
+      <CommandPalette />
+      <Toasts />
+    </div>
+  );
+}

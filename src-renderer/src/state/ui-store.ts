@@ -1,0 +1,73 @@
+/**
+ * UI state (zustand): where the user is, the theme, the fleet filters and selection, the palette.
+ * Server state lives in TanStack Query, never here.
+ */
+import { create } from 'zustand';
+import type { AgentHealth, ProjectFile } from '../../../src-shared/ipc/console-types';
+
+export type AgentTab = 'overview' | 'versions' | 'playground' | 'keys' | 'events';
+
+export type Route =
+  | { view: 'agents' }
+  | { view: 'agent'; agent: string; tab: AgentTab }
+  | { view: 'deploy' }
+  | { view: 'editor' }
+  | { view: 'secrets' };
+
+export type Theme = 'dark' | 'light';
+
+export interface UiState {
+  route: Route;
+  theme: Theme;
+  nameFilter: string;
+  healthFilter: AgentHealth | 'all';
+  /** Fleet multi-selection, by agent name. */
+  selected: ReadonlySet<string>;
+  paletteOpen: boolean;
+  /** The project open in the editor (and proposed to Deploy). */
+  project: ProjectFile | null;
+  navigate(route: Route): void;
+  setTheme(theme: Theme): void;
+  setNameFilter(value: string): void;
+  setHealthFilter(value: AgentHealth | 'all'): void;
+  setSelected(selected: ReadonlySet<string>): void;
+  setPaletteOpen(open: boolean): void;
+  setProject(project: ProjectFile | null): void;
+}
+
+const THEME_KEY = 'agentdock.theme';
+
+function initialTheme(): Theme {
+  try {
+    const stored = localStorage.getItem(THEME_KEY);
+    if (stored === 'light' || stored === 'dark') return stored;
+  } catch {
+    // Storage disabled: dark first.
+  }
+  return 'dark';
+}
+
+/** The one UI store. */
+export const useUi = create<UiState>((set) => ({
+  route: { view: 'agents' },
+  theme: initialTheme(),
+  nameFilter: '',
+  healthFilter: 'all',
+  selected: new Set(),
+  paletteOpen: false,
+  project: null,
+  navigate: (route) => set({ route, paletteOpen: false }),
+  setTheme: (theme) => {
+    try {
+      localStorage.setItem(THEME_KEY, theme);
+    } catch {
+      // Not persisted; still applied.
+    }
+    set({ theme });
+  },
+  setNameFilter: (nameFilter) => set({ nameFilter }),
+  setHealthFilter: (healthFilter) => set({ healthFilter }),
+  setSelected: (selected) => set({ selected }),
+  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+  setProject: (project) => set({ project }),
+}));

@@ -1,0 +1,75 @@
+import { useRef, useState } from 'react';
+import type { ReactNode } from 'react';
+import type { LiveEvent } from '../../../../src-shared/ipc/console-types';
+import { ErrorMessage } from '../../components/error-message';
+import { useConsoleStream } from '../../console/requests';
+import { formatClock } from '../../format/format';
+import { severityOf } from './event-severity';
+
+const KEEP = 500;
+
+/** Live runtime events for one agent: newest first, coloured by severity, expandable, pausable. */
+export function EventsTab({ agent }: { agent: string }): ReactNode {
+  const [events, setEvents] = useState<LiveEvent[]>([]);
+  const [paused, setPaused] = useState(false);
+  const [ended, setEnded] = useState<unknown>(null);
+  const held = useRef<LiveEvent[]>([]);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+
+  useConsoleStream(
+    'telemetry:events',
+    { agent },
+    (event) => {
+      if (pausedRef.current) {
+        held.current.push(event);
+        if (held.current.length > KEEP) held.current.splice(0, held.current.length - KEEP);
+        return;
+      }
+      setEvents((current) => [event, ...current].slice(0, KEEP));
+    },
+    { onEnd: (error) => setEnded(error ? Object.assign(new Error(error.message), { code: error.code }) : null) },
+  );
+
+  const togglePause = (): void => {
+    if (paused) {
+      const backlog = held.current.splice(0).reverse();
+      setEvents((current) => [...backlog, ...current].slice(0, KEEP));
+    }
+    setPaused(!paused);
+  };
+
+  return (
+    <div className="events">
+      <div className="toolbar">
+        <button type="button" className="button small" aria-pressed={paused} onClick={togglePause}>
+          {paused ? `Resume (${held.current.length} held)` : 'Pause'}
+        </button>
+        <button type="button" className="button small ghost" onClick={() => setEvents([])}>
+          Clear
+        </button>
+        <span className="muted">{paused ? 'Paused: new events are held.' : 'Live.'}</span>
+      </div>
+      {ended ? <ErrorMessage error={ended} title="The event stream ended" /> : null}
+      {events.length === 0 ? <p className="muted">No events yet. Invoke {agent} to see some.</p> : null}
+      <ol className="event-log" aria-label={`${agent} events`} aria-live={paused ? 'off' : 'polite'}>
+        {events.map((event) => (
+          <li key={`${event.source}-${event.eventId}`} className={`event severity-${severityOf(event)}`} data-event-type={event.type}>
+            <details>
+              <summary>
+                <span className="mono muted">{formatClock(event.time)}</span> <span className="event-type">{event.type}</span>{' '}
+                <span className="muted">{summaryOf(event)}</span>
+              </summary>
+              <pre className="mono">{JSON.stringify(event.data, null, 2)}</pre>
+            </details>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function summaryOf(event: LiveEvent): string {
+  const message = event.data.message ?? event.data.reason ?? event.data.detail;
+  return typeof message === 'string' ? message.slice(0, 160) : '';
+}

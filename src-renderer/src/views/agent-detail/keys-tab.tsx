@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { ApiKeyRow } from '../../../../src-shared/ipc/console-types';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { CopyButton } from '../../components/copy-button';
+import { ErrorMessage } from '../../components/error-message';
+import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
+import { formatDateTime } from '../../format/format';
+
+const KEY_ROLES = ['user', 'admin', 'service'] as const;
+
+/** API keys: list, create (the raw key shown once), revoke with confirmation. Admins only (the tab is hidden otherwise). */
+export function KeysTab({ agent }: { agent: string }): ReactNode {
+  const queryClient = useQueryClient();
+  const keys = useConsoleQuery('keys:list', { agent });
+  const [role, setRole] = useState<string>('user');
+  const [label, setLabel] = useState('');
+  const [created, setCreated] = useState<{ raw: string; key: ApiKeyRow } | null>(null);
+  const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
+  const refresh = (): void => void queryClient.invalidateQueries({ queryKey: ['keys:list', { agent }] });
+  const create = useConsoleMutation('keys:create', {
+    onSuccess: (value) => {
+      setCreated(value);
+      setLabel('');
+      refresh();
+    },
+  });
+  const revoke = useConsoleMutation('keys:revoke', { onSuccess: refresh });
+
+  return (
+    <div className="keys">
+      <form
+        className="inline-form"
+        aria-label="Create an API key"
+        onSubmit={(event) => {
+          event.preventDefault();
+          create.mutate({ agent, role: role.trim(), ...(label.trim() ? { label: label.trim() } : {}) });
+        }}
+      >
+        <label className="field inline">
+          <span>Role</span>
+          <input className="input" list="key-roles" value={role} onChange={(event) => setRole(event.target.value)} required maxLength={63} />
+          <datalist id="key-roles">
+            {KEY_ROLES.map((entry) => (
+              <option key={entry} value={entry} />
+            ))}
+          </datalist>
+        </label>
+        <label className="field inline">
+          <span>Label</span>
+          <input className="input" value={label} onChange={(event) => setLabel(event.target.value)} maxLength={100} placeholder="optional" />
+        </label>
+        <button type="submit" className="button primary" disabled={create.isPending || !role.trim()}>
+          Create key
+        </button>
+      </form>
+      {created ? (
+        <div className="raw-key" role="status" aria-label="New API key">
+          <strong>Copy this key now: it will not be shown again.</strong>
+          <code className="mono" data-testid="raw-api-key">
+            {created.raw}
+          </code>
+          <CopyButton text={created.raw} label="Copy key" />
+          <button type="button" className="button small ghost" onClick={() => setCreated(null)}>
+            Done
+          </button>
+        </div>
+      ) : null}
+      {keys.isError ? <ErrorMessage error={keys.error} title="Could not load keys" onRetry={() => void keys.refetch()} /> : null}
+      {keys.isPending ? <p className="muted">Loading keys…</p> : null}
+      {keys.data && keys.data.length === 0 ? <p className="muted">No keys yet. Requests to {agent} need one.</p> : null}
+      {keys.data && keys.data.length > 0 ? (
+        <table className="table" aria-label="API keys">
+          <thead>
+            <tr>
+              <th>Prefix</th>
+              <th>Role</th>
+              <th>Created by</th>
+              <th>Created</th>
+              <th>Last used</th>
+              <th>Expires</th>
+              <th>State</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data.map((key) => (
+              <tr key={key.id} data-key-id={key.id}>
+                <td className="mono">{key.prefix}…</td>
+                <td>{key.role}</td>
+                <td>{key.createdBy}</td>
+                <td className="mono">{formatDateTime(key.createdAt)}</td>
+                <td className="mono">{formatDateTime(key.lastUsedAt)}</td>
+                <td className="mono">{formatDateTime(key.expiresAt)}</td>
+                <td>{key.revokedAt ? <span className="badge not-found">revoked</span> : <span className="badge found">active</span>}</td>
+                <td>
+                  {key.revokedAt ? null : (
+                    <button type="button" className="button small danger" aria-label={`Revoke key ${key.prefix}`} onClick={() => setRevoking(key)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <ConfirmDialog
+        open={revoking !== null}
+        title="Revoke API key"
+        confirmLabel="Revoke"
+        danger
+        onCancel={() => setRevoking(null)}
+        onConfirm={() => {
+          if (revoking) revoke.mutate({ id: revoking.id });
+          setRevoking(null);
+        }}
+      >
+        <p>
+          Revoke key <code>{revoking?.prefix}…</code> ({revoking?.role})? Running replicas refuse it at once.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

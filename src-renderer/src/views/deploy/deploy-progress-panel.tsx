@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
+import type { DeployOutcome, DeployProgress } from '../../../../src-shared/ipc/console-types';
+import { ErrorMessage } from '../../components/error-message';
+import { formatClock, formatMs } from '../../format/format';
+import { DEPLOY_STEPS, rolledBack, stepStates } from './deploy-steps';
+
+export type DeployRun = { state: 'running' } | { state: 'succeeded'; outcome: DeployOutcome } | { state: 'failed'; error: unknown };
+
+/** A deploy or rollback as it happens: the stepper, the streamed log, then the result or the error. */
+export function DeployProgressPanel({ title, progress, run, kind }: { title: string; progress: readonly DeployProgress[]; run: DeployRun; kind: 'deploy' | 'rollback' }): ReactNode {
+  const states = stepStates(progress, run.state);
+  const log = useRef<HTMLOListElement>(null);
+  const lines = progress.length;
+  useEffect(() => {
+    const element = log.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [lines]);
+  return (
+    <section className="deploy-progress" aria-label={title} aria-busy={run.state === 'running'}>
+      <ol className="stepper" aria-label="Deploy steps">
+        {DEPLOY_STEPS.map((entry, index) => (
+          <li key={entry.step} className={`step ${states[index]}`} data-step={entry.step} data-state={states[index]} aria-current={states[index] === 'current' ? 'step' : undefined}>
+            <span className="step-dot" aria-hidden="true" />
+            {entry.label}
+          </li>
+        ))}
+      </ol>
+      {/* A rollback starts with a rolling_back step by design; in a deploy it means the health gate failed. */}
+      {kind === 'deploy' && rolledBack(progress) ? (
+        <p className="warning-text" role="status">
+          The new version did not pass the health gate: rolling back to the previous version.
+        </p>
+      ) : null}
+      <ol className="log" ref={log} aria-label="Deploy log" aria-live="off">
+        {progress.map((item, index) => (
+          <li key={index} className={item.kind === 'step' ? 'log-step' : 'log-line'}>
+            <span className="mono muted">{formatClock(item.at)}</span> {item.kind === 'step' ? <strong>{item.step}</strong> : <span className="muted">{item.phase}</span>} {item.message}
+          </li>
+        ))}
+      </ol>
+      {run.state === 'succeeded' ? (
+        <div className="result success" role="status" data-deploy-result="succeeded">
+          <strong>
+            {run.outcome.agent} {run.outcome.version} is active
+          </strong>{' '}
+          in {formatMs(run.outcome.durationMs)} · {run.outcome.replicas} replica{run.outcome.replicas === 1 ? '' : 's'}
+          {run.outcome.previousVersion ? ` · previous ${run.outcome.previousVersion}` : ''}
+          {run.outcome.reusedBuild ? ' · build reused' : ''}
+          {run.outcome.endpoints.length > 0 ? (
+            <div className="mono">
+              {run.outcome.endpoints.map((endpoint) => (
+                <div key={endpoint}>{endpoint}</div>
+              ))}
+            </div>
+          ) : null}
+        </div>
+      ) : run.state === 'failed' ? (
+        <ErrorMessage error={run.error} title={`${title} failed`} />
+      ) : null}
+    </section>
+  );
+}
