@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,10 +15,7 @@ import { createInterface } from 'node:readline';
 export const REPO_ROOT = path.join(import.meta.dirname, '..', '..');
 
 /** Builds out/renderer (electron-vite) when it is missing; the build is what serve sends to browsers. */
-export function ensureRendererBuilt(): void {
-  if (existsSync(path.join(REPO_ROOT, 'out', 'renderer', 'index.html'))) return;
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
-}
+export { ensureRendererBuilt } from '../../src-main/serve/test-support';
 
 export interface ServeProcess {
   /** The sign-in URL it printed (admin token in the fragment). */

@@ -1,5 +1,6 @@
 /** Helpers for serve-mode tests: a small renderer directory and raw HTTP requests (fetch would normalise the paths under test). */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,4 +39,15 @@ export function rawRequest(origin: string, rawPath: string, options: { method?: 
     outgoing.on('error', reject);
     outgoing.end();
   });
+}
+
+/**
+ * Builds the renderer into out/renderer when it is not there (`npm test` runs the unit tests
+ * before `npm run build`), under a lock so parallel test files never build it twice at once.
+ */
+export function ensureRendererBuilt(): void {
+  const root = path.resolve(import.meta.dirname, '../..');
+  if (existsSync(path.join(root, 'out', 'renderer', 'index.html'))) return;
+  const build = `[ -f out/renderer/index.html ] || node_modules/.bin/electron-vite build`;
+  execFileSync('flock', [path.join(tmpdir(), 'agentdock-build-renderer.lock'), 'sh', '-c', build], { cwd: root, stdio: 'inherit', timeout: 600_000 });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../../../src-shared/ipc/client';
 import { openControlPlane } from '../../core/control-plane';
+import { ensureRendererBuilt } from '../../serve/test-support';
 import { connectConsoleSocket } from '../../serve/ws-client-transport';
 import { capturedTerminal, cli } from '../test-support';
 import { runServe } from './serve';
@@ -17,10 +18,12 @@ let root: string;
 const saved = { home: process.env.AGENTDOCK_HOME, actor: process.env.AGENTDOCK_ACTOR };
 
 beforeAll(() => {
+  // `agentdock serve` refuses to start without a built console.
+  ensureRendererBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'agentdock-serve-cli-'));
   process.env.AGENTDOCK_HOME = path.join(root, 'data');
   process.env.AGENTDOCK_ACTOR = 'ann';
-});
+}, 600_000);
 
 afterAll(() => {
   for (const [name, value] of [

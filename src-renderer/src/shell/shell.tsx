@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useConnection } from '../console/connection-manager';
 import { patchFleetCache } from '../console/fleet-cache';
 import { useConsoleStream } from '../console/requests';
+import { ViewErrorBoundary } from '../components/view-error-boundary';
 import { useCan } from '../console/use-role';
 import { useUi } from '../state/ui-store';
 import { AgentDetailView } from '../views/agent-detail/agent-detail-view';
@@ -75,7 +76,7 @@ export function Shell(): ReactNode {
       <div className="shell-body">
         <Sidebar />
         <main className="view" id="main">
-          {view}
+          <ViewErrorBoundary resetKey={JSON.stringify(route)}>{view}</ViewErrorBoundary>
         </main>
       </div>
       <CommandPalette />

@@ -26,6 +26,8 @@ export interface UiState {
   paletteOpen: boolean;
   /** The project open in the editor (and proposed to Deploy). */
   project: ProjectFile | null;
+  /** Unsaved editor text by document (the file path, or 'untitled'), so leaving the view keeps the edits. */
+  drafts: Readonly<Record<string, string>>;
   navigate(route: Route): void;
   setTheme(theme: Theme): void;
   setNameFilter(value: string): void;
@@ -33,6 +35,7 @@ export interface UiState {
   setSelected(selected: ReadonlySet<string>): void;
   setPaletteOpen(open: boolean): void;
   setProject(project: ProjectFile | null): void;
+  setDraft(document: string, text: string | null): void;
 }
 
 const THEME_KEY = 'agentdock.theme';
@@ -56,6 +59,7 @@ export const useUi = create<UiState>((set) => ({
   selected: new Set(),
   paletteOpen: false,
   project: null,
+  drafts: {},
   navigate: (route) => set({ route, paletteOpen: false }),
   setTheme: (theme) => {
     try {
@@ -70,4 +74,11 @@ export const useUi = create<UiState>((set) => ({
   setSelected: (selected) => set({ selected }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   setProject: (project) => set({ project }),
+  setDraft: (document, text) =>
+    set((state) => {
+      const drafts = { ...state.drafts };
+      if (text === null) delete drafts[document];
+      else drafts[document] = text;
+      return { drafts };
+    }),
 }));

@@ -20,16 +20,18 @@ const REMOTE_DEBOUNCE_MS = 400;
 
 /** The Dockfile editor: Monaco (lazy), live markers, problems list, save. Default export for React.lazy. */
 export default function EditorView(): ReactNode {
-  const { project, setProject, theme, navigate } = useUi();
+  const { project, setProject, theme, navigate, setDraft } = useUi();
   const canSave = useCan('project:save');
   const canDeploy = useCan('deploy:create');
   const canOpen = useCan('project:open');
   const file = project?.file ?? UNTITLED_FILE;
   const documentKey = project?.file ?? 'untitled';
-  const initialText = project?.text ?? STARTER_DOCKFILE;
+  const savedOnDisk = project?.text ?? STARTER_DOCKFILE;
+  // Read once per document: an unsaved draft from an earlier visit wins over the file.
+  const initialText = useMemo(() => useUi.getState().drafts[documentKey] ?? savedOnDisk, [documentKey]);
 
   const [text, setText] = useState(initialText);
-  const [savedText, setSavedText] = useState(initialText);
+  const [savedText, setSavedText] = useState(savedOnDisk);
   const [local, setLocal] = useState<DockfileDiagnostic[]>([]);
   const [remote, setRemote] = useState<{ text: string; diagnostics: DockfileDiagnostic[] } | null>(null);
   const [remoteError, setRemoteError] = useState<unknown>(null);
@@ -38,11 +40,16 @@ export default function EditorView(): ReactNode {
   // Another project opened: start over from its text.
   useEffect(() => {
     setText(initialText);
-    setSavedText(initialText);
+    setSavedText(savedOnDisk);
     setRemote(null);
     handle.current?.setValue(initialText);
     // Only on a new document (initialText follows documentKey).
   }, [documentKey]);
+
+  // Keep unsaved edits in the UI store; a saved (or unchanged) buffer needs no draft.
+  useEffect(() => {
+    setDraft(documentKey, text === savedText ? null : text);
+  }, [documentKey, text, savedText, setDraft]);
 
   // The fast check, in the renderer, ~150 ms after typing stops.
   useEffect(() => {

@@ -62,15 +62,21 @@ export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave,
         const change = model.onDidChangeContent(() => callbacks.current.onChange(model.getValue()));
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => callbacks.current.onSave());
         setLoaded(true);
+        // The view may still hold this handle for a moment after another document replaced it:
+        // every call checks that the model is alive instead of throwing "Model is disposed!".
+        const alive = (): boolean => !model.isDisposed();
         callbacks.current.onReady({
-          setMarkers: (markers) => monaco.editor.setModelMarkers(model, 'dockfile', markers.map((marker) => ({ ...marker }))),
+          setMarkers: (markers) => {
+            if (alive()) monaco.editor.setModelMarkers(model, 'dockfile', markers.map((marker) => ({ ...marker })));
+          },
           reveal: (line, column) => {
+            if (!alive()) return;
             editor.revealLineInCenter(line);
             editor.setPosition({ lineNumber: line, column });
             editor.focus();
           },
           setValue: (text) => {
-            if (model.getValue() !== text) model.setValue(text);
+            if (alive() && model.getValue() !== text) model.setValue(text);
           },
         });
         cleanup = () => {
