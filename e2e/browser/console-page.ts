@@ -4,7 +4,7 @@
  * prove what the browser can and cannot do whatever the UI shows.
  */
 import type { Page } from 'playwright-core';
-import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/protocol';
+import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/transport-constants';
 
 /** What one request over a fresh in-page socket answered: the result envelope, or how the socket failed. */
 export type InPageAnswer = { result: { ok: boolean; value?: Record<string, unknown>; error?: { code: string; message: string } } } | { failed: string };

@@ -4,17 +4,23 @@
  */
 import { CoreError } from '../core/contracts';
 import { openControlPlane } from '../core/control-plane';
-import type { ControlPlane } from '../core/control-plane';
+import type { ControlPlane, ControlPlaneOptions } from '../core/control-plane';
 import { EXIT } from './terminal';
 import type { Terminal } from './terminal';
 
 declare const AGENTDOCK_VERSION: string | undefined;
 
 /** Runs `work` with an open control plane; CoreErrors print as `agentdock <command>: E2001 Name: message` and exit 1. */
-export async function withControlPlane(command: string, terminal: Terminal, json: boolean, work: (plane: ControlPlane) => Promise<number>): Promise<number> {
+export async function withControlPlane(
+  command: string,
+  terminal: Terminal,
+  json: boolean,
+  work: (plane: ControlPlane) => Promise<number>,
+  options: Pick<ControlPlaneOptions, 'retention' | 'reconcileOnOpen'> = {},
+): Promise<number> {
   let plane: ControlPlane | undefined;
   try {
-    plane = openControlPlane({ runtimeVersion: typeof AGENTDOCK_VERSION === 'string' ? AGENTDOCK_VERSION : 'dev' });
+    plane = openControlPlane({ runtimeVersion: typeof AGENTDOCK_VERSION === 'string' ? AGENTDOCK_VERSION : 'dev', ...options });
     return await work(plane);
   } catch (error) {
     if (!(error instanceof CoreError)) throw error;

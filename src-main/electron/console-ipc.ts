@@ -5,7 +5,7 @@
 // requests never outlive the page that started them.
 import { ipcMain } from 'electron';
 import type { IpcMainEvent, WebContents } from 'electron';
-import { ELECTRON_CONSOLE_CHANNEL } from '../../src-shared/ipc/protocol';
+import { ELECTRON_CONSOLE_CHANNEL } from '../../src-shared/ipc/transport-constants';
 import type { ServerMessage } from '../../src-shared/ipc/protocol';
 import { ConsoleSession } from '../core/console/console-session';
 import type { ConsolePrincipal } from '../core/console/console-session';

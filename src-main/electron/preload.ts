@@ -5,7 +5,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import type { ConsoleTransport } from '../../src-shared/ipc/client';
-import { ELECTRON_CONSOLE_CHANNEL } from '../../src-shared/ipc/protocol';
+import { ELECTRON_CONSOLE_CHANNEL } from '../../src-shared/ipc/transport-constants';
 import type { ClientMessage, ServerMessage } from '../../src-shared/ipc/protocol';
 import { windowApiKey } from '../../src-shared/ipc/window-api';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ConsoleClient } from '../../src-shared/ipc/client';
-import { MAX_CLIENT_MESSAGE_BYTES, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/protocol';
+import { MAX_CLIENT_MESSAGE_BYTES, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/transport-constants';
 import { contentSecurityPolicy } from '../../src-shared/security/content-security-policy';
 import { createConsoleHandlers } from '../core/console/handlers';
 import type { ConsoleHandlers } from '../core/console/handler-types';

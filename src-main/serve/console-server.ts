@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVE_SOCKET_PATH } from '../../src-shared/ipc/protocol';
+import { SERVE_SOCKET_PATH } from '../../src-shared/ipc/transport-constants';
 import type { ConsoleHandlers } from '../core/console/handler-types';
 import { generateConsoleToken } from '../core/store';
 import type { ConsoleAccessRepository } from '../core/store';

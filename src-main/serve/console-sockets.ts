@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { MAX_CLIENT_MESSAGE_BYTES, SERVE_SOCKET_PATH } from '../../src-shared/ipc/protocol';
+import { MAX_CLIENT_MESSAGE_BYTES, SERVE_SOCKET_PATH } from '../../src-shared/ipc/transport-constants';
 import type { ServerMessage } from '../../src-shared/ipc/protocol';
 import { ConsoleSession } from '../core/console/console-session';
 import type { ConsoleHandlers } from '../core/console/handler-types';

@@ -10,7 +10,7 @@
  * server listens on loopback only.
  */
 import type { IncomingMessage } from 'node:http';
-import { SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/protocol';
+import { SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/transport-constants';
 import type { Authenticated, ConsoleTokens } from './console-tokens';
 
 export type UpgradeDecision = { ok: true; session: Authenticated; protocol: string } | { ok: false; status: 401 | 403; message: string };

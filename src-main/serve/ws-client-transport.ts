@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { ConsoleTransport } from '../../src-shared/ipc/client';
-import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/protocol';
+import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../src-shared/ipc/transport-constants';
 import type { ServerMessage } from '../../src-shared/ipc/protocol';
 
 /** An open socket and its transport; `socket` is exposed for tests that watch the close. */

@@ -24,6 +24,7 @@ import type {
   ProjectFile,
   SecretRow,
 } from './console-types';
+import { REQUEST_ROLES, STREAM_ROLES } from './roles';
 
 /** A request: input schema, the least role allowed, and phantom result/progress types. */
 export interface RequestDefinition<Input extends z.ZodType = z.ZodType, Output = unknown, Progress = never> {
@@ -66,63 +67,63 @@ const none = z.object({}).strict();
 
 export const consoleContract = {
   requests: {
-    'app:info': request<AppInfo>()({ input: none, role: 'viewer', summary: 'Which console this is and who is signed in.' }),
-    'environment:detect': request<EnvironmentReport>()({ input: none, role: 'viewer', summary: 'Docker engine and kubeconfig contexts found on this machine.' }),
+    'app:info': request<AppInfo>()({ input: none, role: REQUEST_ROLES['app:info'], summary: 'Which console this is and who is signed in.' }),
+    'environment:detect': request<EnvironmentReport>()({ input: none, role: REQUEST_ROLES['environment:detect'], summary: 'Docker engine and kubeconfig contexts found on this machine.' }),
 
-    'agents:list': request<AgentRow[]>()({ input: none, role: 'viewer', summary: 'The fleet table.' }),
-    'agents:get': request<AgentDetail>()({ input: z.object({ agent: agentName }).strict(), role: 'viewer', summary: 'One agent: versions, deployments, active Dockfile and schemas.' }),
+    'agents:list': request<AgentRow[]>()({ input: none, role: REQUEST_ROLES['agents:list'], summary: 'The fleet table.' }),
+    'agents:get': request<AgentDetail>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['agents:get'], summary: 'One agent: versions, deployments, active Dockfile and schemas.' }),
     'agents:lifecycle': request<LifecycleOutcome[]>()({
       input: z.object({ agents: z.array(agentName).min(1).max(1000), action: z.enum(['stop', 'start', 'restart', 'suspend', 'resume', 'delete']), target: target.optional() }).strict(),
-      role: 'developer',
+      role: REQUEST_ROLES['agents:lifecycle'],
       summary: 'Stop, start, restart, suspend, resume or delete agents (delete: admin).',
     }),
     'agents:invoke': request<InvocationResult>()({
       input: z.object({ agent: agentName, input: z.record(z.string(), z.unknown()), target: target.optional() }).strict(),
-      role: 'developer',
+      role: REQUEST_ROLES['agents:invoke'],
       summary: 'Playground: invoke the active version through its runtime (auth, policy and budget apply).',
     }),
 
-    'versions:dockfile': request<{ yaml: string }>()({ input: z.object({ agent: agentName, version: versionLabel }).strict(), role: 'viewer', summary: 'The Dockfile a version was made from.' }),
+    'versions:dockfile': request<{ yaml: string }>()({ input: z.object({ agent: agentName, version: versionLabel }).strict(), role: REQUEST_ROLES['versions:dockfile'], summary: 'The Dockfile a version was made from.' }),
 
     'dockfile:validate': request<DockfileReport>()({
       input: z.object({ text: z.string().max(1_048_576), file: absolutePath.optional() }).strict(),
-      role: 'viewer',
+      role: REQUEST_ROLES['dockfile:validate'],
       summary: 'Full validation of an editor buffer, project checks included when it names its file.',
     }),
-    'project:open': request<ProjectFile>()({ input: z.object({ path: absolutePath }).strict(), role: 'developer', summary: "Read an agent project's Dockfile." }),
-    'project:save': request<ProjectFile>()({ input: z.object({ file: absolutePath, text: z.string().max(1_048_576) }).strict(), role: 'developer', summary: 'Write the Dockfile back (atomically).' }),
+    'project:open': request<ProjectFile>()({ input: z.object({ path: absolutePath }).strict(), role: REQUEST_ROLES['project:open'], summary: "Read an agent project's Dockfile." }),
+    'project:save': request<ProjectFile>()({ input: z.object({ file: absolutePath, text: z.string().max(1_048_576) }).strict(), role: REQUEST_ROLES['project:save'], summary: 'Write the Dockfile back (atomically).' }),
 
     'deploy:create': request<DeployOutcome, DeployProgress>()({
       input: z.object({ projectDir: absolutePath, target, environment: environment.optional(), idempotencyKey: z.string().min(8).max(200).optional() }).strict(),
-      role: 'developer',
+      role: REQUEST_ROLES['deploy:create'],
       summary: 'Validate, build, register a version, start, health-gate, switch. Cancellable.',
     }),
     'deploy:rollback': request<DeployOutcome, DeployProgress>()({
       input: z.object({ agent: agentName, version: versionLabel, target }).strict(),
-      role: 'developer',
+      role: REQUEST_ROLES['deploy:rollback'],
       summary: 'Redeploy an earlier version through the same health gate.',
     }),
 
-    'keys:list': request<ApiKeyRow[]>()({ input: z.object({ agent: agentName }).strict(), role: 'admin', summary: "An agent's API keys (hashes stay in main)." }),
+    'keys:list': request<ApiKeyRow[]>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['keys:list'], summary: "An agent's API keys (hashes stay in main)." }),
     'keys:create': request<{ key: ApiKeyRow; raw: string }>()({
       input: z.object({ agent: agentName, role: z.string().min(1).max(63), label: z.string().max(100).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() }).strict(),
-      role: 'admin',
+      role: REQUEST_ROLES['keys:create'],
       summary: 'Create a key; the raw key is in this answer only. Reaches running replicas at once.',
     }),
-    'keys:revoke': request<ApiKeyRow>()({ input: z.object({ id: z.string().min(1).max(100) }).strict(), role: 'admin', summary: 'Revoke a key; running replicas refuse it at once.' }),
+    'keys:revoke': request<ApiKeyRow>()({ input: z.object({ id: z.string().min(1).max(100) }).strict(), role: REQUEST_ROLES['keys:revoke'], summary: 'Revoke a key; running replicas refuse it at once.' }),
 
-    'secrets:list': request<SecretRow[]>()({ input: z.object({ environment: environment.optional() }).strict(), role: 'viewer', summary: 'Secrets, masked.' }),
+    'secrets:list': request<SecretRow[]>()({ input: z.object({ environment: environment.optional() }).strict(), role: REQUEST_ROLES['secrets:list'], summary: 'Secrets, masked.' }),
     'secrets:set': request<SecretRow>()({
       input: z.object({ name: secretName, value: z.string().min(1).max(65_536), environment, agent: agentName.optional(), rotate: z.boolean().optional() }).strict(),
-      role: 'admin',
+      role: REQUEST_ROLES['secrets:set'],
       summary: 'Add, change or rotate a secret; running replicas get it without a restart.',
     }),
-    'secrets:reveal': request<{ value: string }>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: 'admin', summary: 'The plaintext, for admins; audited.' }),
-    'secrets:delete': request<SecretRow>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: 'admin', summary: 'Soft-delete a secret.' }),
+    'secrets:reveal': request<{ value: string }>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: REQUEST_ROLES['secrets:reveal'], summary: 'The plaintext, for admins; audited.' }),
+    'secrets:delete': request<SecretRow>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: REQUEST_ROLES['secrets:delete'], summary: 'Soft-delete a secret.' }),
   },
   streams: {
-    'fleet:changes': stream<FleetChange>()({ input: none, role: 'viewer', summary: 'Rows of the fleet table as they change.' }),
-    'telemetry:events': stream<LiveEvent>()({ input: z.object({ agent: agentName.optional() }).strict(), role: 'viewer', summary: 'Runtime events as they arrive (event log, protection, cost).' }),
+    'fleet:changes': stream<FleetChange>()({ input: none, role: STREAM_ROLES['fleet:changes'], summary: 'Rows of the fleet table as they change.' }),
+    'telemetry:events': stream<LiveEvent>()({ input: z.object({ agent: agentName.optional() }).strict(), role: STREAM_ROLES['telemetry:events'], summary: 'Runtime events as they arrive (event log, protection, cost).' }),
   },
 } as const;
 
@@ -144,9 +145,4 @@ export type StreamInput<C extends StreamChannel> = z.input<StreamOf<C>['input']>
 export type ParsedStreamInput<C extends StreamChannel> = z.output<StreamOf<C>['input']>;
 export type StreamEvent<C extends StreamChannel> = NonNullable<StreamOf<C>['event']>;
 
-const RANK: Record<ConsoleRole, number> = { viewer: 0, developer: 1, admin: 2 };
-
-/** Whether `role` may use something that needs `required`. */
-export function roleAllows(role: ConsoleRole, required: ConsoleRole): boolean {
-  return RANK[role] >= RANK[required];
-}
+export { roleAllows } from './roles';

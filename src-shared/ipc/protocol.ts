@@ -6,6 +6,9 @@
  *
  *   client → main: request {id, channel, input} · cancel {id} · subscribe {id, stream, input} · unsubscribe {id}
  *   main → client: result {id, result} · progress {id, progress} · event {id, event} · end {id, error?}
+ *
+ * The transport names (socket path, token subprotocol, IPC channel, size limit) are in
+ * transport-constants.ts, free of zod.
  */
 import { z } from 'zod';
 import type { ConsoleErrorBody, Result } from './envelope';
@@ -28,13 +31,3 @@ export type ServerMessage =
   | { type: 'event'; id: number; event: unknown }
   /** A stream ended: unsubscribed (no error), or failed / refused (error). */
   | { type: 'end'; id: number; error?: ConsoleErrorBody };
-
-/** The largest message main accepts (an editor buffer of 1 MiB plus framing). */
-export const MAX_CLIENT_MESSAGE_BYTES = 2 * 1024 * 1024;
-
-/** The Electron IPC channel both directions use (the preload forwards nothing else). */
-export const ELECTRON_CONSOLE_CHANNEL = 'console:message';
-
-/** Serve mode: the WebSocket path, and the subprotocol prefix that carries the session token (browsers cannot set headers on a WebSocket). */
-export const SERVE_SOCKET_PATH = '/api/console';
-export const SERVE_TOKEN_PROTOCOL_PREFIX = 'agentdock.token.';

@@ -1,8 +1,6 @@
 import { createConsoleHandlers, localUser } from '../../core/console/handlers';
 import type { ConsoleRole } from '../../../src-shared/ipc/console-types';
-import { CoreError } from '../../core/contracts';
-import { openControlPlane } from '../../core/control-plane';
-import type { ControlPlane } from '../../core/control-plane';
+import { errorMessage } from '../../core/contracts';
 import { startMonitoring } from '../../core/monitoring';
 import { CONSOLE_ROLES } from '../../core/store';
 import { ConsoleServerListenError, startConsoleServer } from '../../serve/console-server';
@@ -51,53 +49,53 @@ export async function runServe(argv: string[], terminal: Terminal, stop: () => P
   try {
     rendererDir = findRendererDir();
   } catch (error) {
-    terminal.err(`agentdock serve: ${error instanceof Error ? error.message : String(error)}`);
+    terminal.err(`agentdock serve: ${errorMessage(error)}`);
     return EXIT.failed;
   }
   const version = typeof AGENTDOCK_VERSION === 'string' ? AGENTDOCK_VERSION : 'dev';
   const log = (line: string): void => terminal.err(line);
 
-  let plane: ControlPlane | undefined;
-  const owned: { dispose(): unknown }[] = [];
-  let server: ConsoleServer | undefined;
-  try {
-    plane = openControlPlane({ runtimeVersion: version, retention: true, reconcileOnOpen: true });
-    const handlers = createConsoleHandlers(plane, { mode: 'serve', version, log });
-    owned.push(handlers, startMonitoring(plane, { onError: (error) => log(`agentdock serve: monitoring: ${error instanceof Error ? error.message : String(error)}`) }));
-    const user = localUser();
-    server = await startConsoleServer({ handlers, rendererDir, adminUser: user, host, port, accessTokens: plane.repositories.consoleAccess, log });
-    if (!isLoopbackHost(host)) {
-      terminal.err(
-        `${paint(terminal, 'yellow', 'warning:')} listening on ${host}: the console is reachable from the network, and without TLS session tokens travel in clear text. ` +
-          'Use it only on a network you trust, or keep the default --host 127.0.0.1 and reach it through an SSH tunnel.',
-      );
-    }
-    if (json) terminal.out(JSON.stringify({ ok: true, url: server.signInUrl, origin: server.origin, host: server.host, port: server.port, user, role: 'admin' }));
-    else {
-      terminal.out(`${paint(terminal, 'green', '✓')} AgentDock console for ${user} (admin) at ${server.origin}`);
-      terminal.out(`Open this URL in a browser (it signs you in; do not share it):`);
-      terminal.out(`  ${server.signInUrl}`);
-      terminal.out(paint(terminal, 'dim', 'Others sign in with agentdock serve token create --role viewer --name <who>. Ctrl-C stops.'));
-    }
-    await stop();
-    if (!json) terminal.out('stopping…');
-    return EXIT.ok;
-  } catch (error) {
-    if (error instanceof ConsoleServerListenError) {
-      terminal.err(`agentdock serve: ${error.message}`);
-      return EXIT.failed;
-    }
-    if (!(error instanceof CoreError)) throw error;
-    if (json) terminal.out(JSON.stringify({ ok: false, error: { code: error.code, name: error.name, message: error.message, ...(error.details ? { details: error.details } : {}) } }));
-    else terminal.err(`agentdock serve: ${error.code} ${error.name}: ${error.message}`);
-    return EXIT.failed;
-  } finally {
-    // Sockets first (their sessions hold streams over the handlers), then the handlers and the
-    // monitors, then the plane (targets, database).
-    await server?.close();
-    for (const resource of owned.reverse()) await resource.dispose();
-    await plane?.close();
-  }
+  return withControlPlane(
+    'serve',
+    terminal,
+    json,
+    async (plane) => {
+      const owned: { dispose(): unknown }[] = [];
+      let server: ConsoleServer | undefined;
+      try {
+        const handlers = createConsoleHandlers(plane, { mode: 'serve', version, log });
+        owned.push(handlers, startMonitoring(plane, { onError: (error) => log(`agentdock serve: monitoring: ${errorMessage(error)}`) }));
+        const user = localUser();
+        server = await startConsoleServer({ handlers, rendererDir, adminUser: user, host, port, accessTokens: plane.repositories.consoleAccess, log });
+        if (!isLoopbackHost(host)) {
+          terminal.err(
+            `${paint(terminal, 'yellow', 'warning:')} listening on ${host}: the console is reachable from the network, and without TLS session tokens travel in clear text. ` +
+              'Use it only on a network you trust, or keep the default --host 127.0.0.1 and reach it through an SSH tunnel.',
+          );
+        }
+        if (json) terminal.out(JSON.stringify({ ok: true, url: server.signInUrl, origin: server.origin, host: server.host, port: server.port, user, role: 'admin' }));
+        else {
+          terminal.out(`${paint(terminal, 'green', '✓')} AgentDock console for ${user} (admin) at ${server.origin}`);
+          terminal.out(`Open this URL in a browser (it signs you in; do not share it):`);
+          terminal.out(`  ${server.signInUrl}`);
+          terminal.out(paint(terminal, 'dim', 'Others sign in with agentdock serve token create --role viewer --name <who>. Ctrl-C stops.'));
+        }
+        await stop();
+        if (!json) terminal.out('stopping…');
+        return EXIT.ok;
+      } catch (error) {
+        if (!(error instanceof ConsoleServerListenError)) throw error;
+        terminal.err(`agentdock serve: ${error.message}`);
+        return EXIT.failed;
+      } finally {
+        // Sockets first (their sessions hold streams over the handlers), then the handlers and the
+        // monitors; withControlPlane closes the plane (targets, database) after this.
+        await server?.close();
+        for (const resource of owned.reverse()) await resource.dispose();
+      }
+    },
+    { retention: true, reconcileOnOpen: true },
+  );
 }
 
 const tokenHelp = `Usage: agentdock serve token create --role admin|developer|viewer --name WHO [--json]

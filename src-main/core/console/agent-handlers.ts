@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { LIFECYCLE_DELETE_ROLE, roleAllows } from '../../../src-shared/ipc/roles';
 import type { AgentDetail, DeploymentRow, LifecycleOutcome, VersionRow } from '../../../src-shared/ipc/console-types';
 import type { ControlPlane } from '../control-plane';
 import { CoreError, errorMessage } from '../contracts';
@@ -74,7 +75,7 @@ export function agentHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Hand
     },
 
     'agents:lifecycle': async ({ agents, action, target }, { principal }) => {
-      if (action === 'delete' && principal.role !== 'admin') throw new ConsoleHandlerError('E3002', `Deleting agents needs the admin role; ${principal.user} is ${principal.role}.`);
+      if (action === 'delete' && !roleAllows(principal.role, LIFECYCLE_DELETE_ROLE)) throw new ConsoleHandlerError('E3002', `Deleting agents needs the ${LIFECYCLE_DELETE_ROLE} role; ${principal.user} is ${principal.role}.`);
       const outcomes: LifecycleOutcome[] = [];
       // One at a time, each reported: a failure on one agent does not hide what happened to the rest.
       for (const agent of agents) {

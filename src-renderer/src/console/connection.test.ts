@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsoleTransport } from '../../../src-shared/ipc/client';
-import * as protocol from '../../../src-shared/ipc/protocol';
-import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX, chooseTransport, hashWithoutToken, reconnectDelay, socketUrl, tokenFromHash } from './connection';
+import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../../src-shared/ipc/transport-constants';
+import { chooseTransport, hashWithoutToken, reconnectDelay, socketUrl, tokenFromHash } from './connection';
 
 const preload: ConsoleTransport = { send: () => undefined, onMessage: () => () => undefined, onClose: () => () => undefined };
 const page = (hash: string, protocol = 'http:') => ({ protocol, host: '127.0.0.1:7420', hash });
 
-describe('protocol constants', () => {
-  it('equal the ones in src-shared/ipc/protocol.ts', () => {
-    expect(SERVE_SOCKET_PATH).toBe(protocol.SERVE_SOCKET_PATH);
-    expect(SERVE_TOKEN_PROTOCOL_PREFIX).toBe(protocol.SERVE_TOKEN_PROTOCOL_PREFIX);
-  });
-});
 
 describe('tokenFromHash', () => {
   it('reads #token= among other fragment parameters', () => {

@@ -8,14 +8,7 @@
  */
 import type { ConsoleTransport } from '../../../src-shared/ipc/client';
 import type { ClientMessage, ServerMessage } from '../../../src-shared/ipc/protocol';
-
-// protocol.ts's SERVE_SOCKET_PATH and SERVE_TOKEN_PROTOCOL_PREFIX, copied: that module also
-// builds the zod message schema, and importing any value from it would put zod into the start-up
-// chunk. connection.test.ts fails if these drift from protocol.ts.
-/** The serve-mode WebSocket path. */
-export const SERVE_SOCKET_PATH = '/api/console';
-/** The subprotocol prefix carrying the session token. */
-export const SERVE_TOKEN_PROTOCOL_PREFIX = 'agentdock.token.';
+import { SERVE_SOCKET_PATH, SERVE_TOKEN_PROTOCOL_PREFIX } from '../../../src-shared/ipc/transport-constants';
 
 /** The sessionStorage key holding the serve-mode token (per tab, gone when the tab closes). */
 export const TOKEN_STORAGE_KEY = 'agentdock.serve.token';

@@ -1,7 +1,7 @@
 /** The signed-in role, from `app:info`, and what it may do (the UI hides; main enforces). */
-import { consoleRoleRequirements, roleAllows } from './role-requirements';
 import type { RequestChannel } from '../../../src-shared/ipc/contract';
 import type { AppInfo, ConsoleRole } from '../../../src-shared/ipc/console-types';
+import { REQUEST_ROLES, roleAllows } from '../../../src-shared/ipc/roles';
 import { useConsoleQuery } from './requests';
 
 /** `app:info`, cached for the session. */
@@ -17,5 +17,5 @@ export function useRole(): ConsoleRole {
 
 /** Whether the signed-in role may send `channel`. */
 export function useCan(channel: RequestChannel): boolean {
-  return roleAllows(useRole(), consoleRoleRequirements[channel]);
+  return roleAllows(useRole(), REQUEST_ROLES[channel]);
 }

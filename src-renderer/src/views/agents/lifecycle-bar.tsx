@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { LifecycleAction } from '../../../../src-shared/ipc/console-types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { LIFECYCLE_DELETE_ROLE, roleAllows } from '../../console/role-requirements';
+import { LIFECYCLE_DELETE_ROLE, roleAllows } from '../../../../src-shared/ipc/roles';
 import { useConsoleMutation } from '../../console/requests';
 import { useCan, useRole } from '../../console/use-role';
 import { toast } from '../../state/toast-store';

@@ -1,0 +1,44 @@
+/**
+ * Who may do what in the console (seed 004 §5.8.5): the least role of every request and stream,
+ * and the ranking. A module of its own, free of zod, so the renderer can hide what a role may not
+ * use without loading the contract's schemas; contract.ts takes each definition's role from here
+ * and main enforces it (ConsoleSession).
+ */
+import type { ConsoleRole } from './console-types';
+
+export const REQUEST_ROLES = {
+  'app:info': 'viewer',
+  'environment:detect': 'viewer',
+  'agents:list': 'viewer',
+  'agents:get': 'viewer',
+  'agents:lifecycle': 'developer',
+  'agents:invoke': 'developer',
+  'versions:dockfile': 'viewer',
+  'dockfile:validate': 'viewer',
+  'project:open': 'developer',
+  'project:save': 'developer',
+  'deploy:create': 'developer',
+  'deploy:rollback': 'developer',
+  'keys:list': 'admin',
+  'keys:create': 'admin',
+  'keys:revoke': 'admin',
+  'secrets:list': 'viewer',
+  'secrets:set': 'admin',
+  'secrets:reveal': 'admin',
+  'secrets:delete': 'admin',
+} as const satisfies Record<string, ConsoleRole>;
+
+export const STREAM_ROLES = {
+  'fleet:changes': 'viewer',
+  'telemetry:events': 'viewer',
+} as const satisfies Record<string, ConsoleRole>;
+
+/** `agents:lifecycle` with `delete` needs more than the other actions. */
+export const LIFECYCLE_DELETE_ROLE: ConsoleRole = 'admin';
+
+const RANK: Record<ConsoleRole, number> = { viewer: 0, developer: 1, admin: 2 };
+
+/** Whether `role` may use something that needs `required`. */
+export function roleAllows(role: ConsoleRole, required: ConsoleRole): boolean {
+  return RANK[role] >= RANK[required];
+}
