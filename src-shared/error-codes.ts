@@ -45,6 +45,8 @@ export const CONSOLE_ERROR_CODES = {
   E3007: 'Unauthenticated',
   /** The thing named does not exist (a file, a project, a key). */
   E3008: 'NotFound',
+  /** It is already there and would be overwritten (a project's files, a name in use). */
+  E3009: 'Conflict',
 } as const;
 
 export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;

@@ -35,10 +35,15 @@ function cliCommand(): string[] {
   return ['--import', 'tsx', path.join(REPO_ROOT, 'src-main', 'cli', 'index.ts')];
 }
 
-/** Starts `agentdock serve --port 0 --json` and resolves once it printed its URL. */
-export async function startServe(extraArgs: string[] = []): Promise<ServeProcess> {
+/**
+ * Starts `agentdock serve --port 0 --json` and resolves once it printed its URL. `prepareHome`
+ * runs on the empty data dir first (a benchmark seeds a fleet there).
+ */
+export async function startServe(extraArgs: string[] = [], prepareHome?: (home: string) => void): Promise<ServeProcess> {
   const home = mkdtempSync(path.join(tmpdir(), 'agentdock-e2e-home-'));
-  const env = { ...process.env, AGENTDOCK_HOME: home, AGENTDOCK_ACTOR: 'e2e-admin', NO_COLOR: '1' };
+  prepareHome?.(home);
+  // Serve mode derives the vault key from AGENTDOCK_MASTER_KEY (ARCHITECTURE.md §4), as a user sets it.
+  const env = { ...process.env, AGENTDOCK_HOME: home, AGENTDOCK_ACTOR: 'e2e-admin', AGENTDOCK_MASTER_KEY: 'fake-e2e-vault-passphrase-0123', NO_COLOR: '1' };
   const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0', '--json', ...extraArgs], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -122,8 +122,11 @@ export interface Target {
   discover(): Promise<{ deploymentId: string; agent: string; version: string }[]>;
   /** Releases watchers, sockets and supervisors (replicas keep running where the target allows). */
   dispose(): Promise<void>;
-  /** Whether the engine or cluster answers now, and its version (the console's Targets view). Optional. */
-  probe?(): Promise<{ available: boolean; version?: string; problem?: string }>;
+  /**
+   * Whether the engine or cluster answers now, its version, and which of the base images it builds
+   * on are present locally (the console's Targets view). Optional.
+   */
+  probe?(): Promise<{ available: boolean; version?: string; problem?: string; baseImages?: { ref: string; present: boolean }[] }>;
   /** Build artifacts the target keeps outside the data dir (Docker images), for `agentdock cleanup`. Optional. */
   artifacts?(): Promise<TargetArtifact[]>;
   /** Removes one; refuses (E2023) while a replica, running or stopped, still uses it. */

@@ -15,6 +15,7 @@ import { DeployController } from './controller/deploy-controller';
 import { cleanup } from './controller/cleanup';
 import type { CleanupOptions, CleanupReport } from './controller/cleanup';
 import { reconcile } from './controller/reconcile';
+import { SettingsService } from './settings/settings-service';
 import type { ReconcileOptions, ReconcileReport } from './controller/reconcile';
 import { createRepositories, databaseFile, ensureDataDir, openDatabase, resolveDataDir, retentionFromEnv, scheduleRetention } from './store';
 import type { Repositories, StoreDatabase } from './store';
@@ -33,7 +34,7 @@ export interface ControlPlaneOptions {
   keyProvider?: MasterKeyProvider;
   /** Extra targets (Docker, Kubernetes) added by the caller when their engines are reachable. */
   targets?: Partial<Record<TargetKind, Target>>;
-  /** Run retention jobs in the background (long-lived processes: serve mode, the app); windows from AGENTDOCK_RETENTION_*_DAYS. */
+  /** Run retention jobs in the background (long-lived processes: serve mode, the app); windows from settings, AGENTDOCK_RETENTION_*_DAYS overriding. */
   retention?: boolean;
   runtimeVersion?: string;
   /**
@@ -47,6 +48,8 @@ export interface ControlPlane {
   dataDir: string;
   db: StoreDatabase;
   repositories: Repositories;
+  /** Base images, retention windows and registries (the console's Settings view); the environment overrides what is stored. */
+  settings: SettingsService;
   /** Opened on first use: commands that touch no secret need no master key. */
   vault(): Vault;
   /**
@@ -75,23 +78,25 @@ export interface ControlPlane {
 export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlane {
   const env = options.env ?? process.env;
   // Settings are checked before anything is opened, so a bad one leaks nothing.
-  const retentionWindows = options.retention ? retentionFromEnv(env) : undefined;
+  if (options.retention) retentionFromEnv(env);
   const dataDir = ensureDataDir(options.dataDir ?? resolveDataDir(env, process.platform));
   const db = openDatabase(databaseFile(dataDir));
   const repositories = createRepositories(db);
+  let vault: Vault | undefined;
+  let keyProvider = options.keyProvider;
+  const openVault = (): Vault => (vault ??= new Vault(db, keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
+  const settings = new SettingsService({ db, vault: openVault, env });
   const targets: Partial<Record<TargetKind, Target>> = {
     process: new ProcessTarget({ stateDir: path.join(dataDir, 'process') }),
-    ...dockerTarget(dataDir, env),
+    ...dockerTarget(dataDir, env, settings),
     ...options.targets,
   };
-  const retention = retentionWindows ? scheduleRetention(db, retentionWindows) : undefined;
-  let vault: Vault | undefined;
+  // Windows are asked before every run, so a changed setting applies without a restart.
+  const retention = options.retention ? scheduleRetention(db, { windows: () => settings.retentionWindows() }) : undefined;
   let controller: DeployController | undefined;
   let alerts: Alerts | undefined;
   let operations: AgentOperations | undefined;
   let telemetry: TelemetryService | undefined;
-  let keyProvider = options.keyProvider;
-  const openVault = (): Vault => (vault ??= new Vault(db, keyProvider ?? passphraseKeyProviderFromEnv(db, env)));
   const reconcileNow = (reconcileOptions?: ReconcileOptions): Promise<ReconcileReport> => reconcile({ dataDir, repositories, targets }, reconcileOptions);
   const initialReconcile = options.reconcileOnOpen ? reconcileNow() : undefined;
   // Observed here so a failure is never an unhandled rejection; callers still see it when they await.
@@ -100,6 +105,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
     dataDir,
     db,
     repositories,
+    settings,
     targets,
     vault: openVault,
     setKeyProvider(provider) {
@@ -137,23 +143,19 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
 /**
  * The Docker target when an engine socket is there (DOCKER_HOST or the default socket). Nothing is
  * contacted until a Docker command runs, so start-up never waits on a dead engine. Base images
- * default to the official ones; AGENTDOCK_BASE_IMAGE_NODE / _PYTHON choose others (air-gapped
- * machines, the tests' locally made images).
+ * come from settings at every build: the official ones by default, or what an admin chose
+ * (air-gapped machines, a company mirror), with AGENTDOCK_BASE_IMAGE_NODE / _PYTHON overriding
+ * both (CI, the tests' locally made images).
  */
-function dockerTarget(dataDir: string, env: Readonly<Record<string, string | undefined>>): Partial<Record<TargetKind, Target>> {
+function dockerTarget(dataDir: string, env: Readonly<Record<string, string | undefined>>, settings: SettingsService): Partial<Record<TargetKind, Target>> {
   const socket = process.platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock';
   if (!env.DOCKER_HOST && !existsSync(socket)) return {};
-  const node = env.AGENTDOCK_BASE_IMAGE_NODE;
-  const python = env.AGENTDOCK_BASE_IMAGE_PYTHON;
   return {
     docker: new DockerTarget({
       docker: new Dockerode(),
       stateDir: path.join(dataDir, 'docker'),
       home: homeLabel(dataDir),
-      baseImages: {
-        ...(node ? { javascript: { baseImage: node }, typescript: { baseImage: node } } : {}),
-        ...(python ? { python: { baseImage: python, ...(node ? { nodeImage: node } : {}) } } : {}),
-      },
+      baseImages: () => settings.dockerBaseImages(),
     }),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * What a long-lived control plane (the desktop app, serve mode) runs in the background: telemetry
  * ingest from every runtime, agent health from replica readiness with a notification on each
- * transition, and the alert rules over the last minutes of telemetry. The CLI does not run this:
- * it syncs telemetry on demand (`agentdock metrics export`).
+ * transition, the alert rules over the last minutes of telemetry, and notifications straight from
+ * runtime events (circuit breakers, PII: alerts/runtime-event-notifications.ts). The CLI does not
+ * run this: it syncs telemetry on demand (`agentdock metrics export`).
  *
  * Decisions:
  * - Health is polled from the targets (every `healthIntervalMs`), classified by
@@ -16,6 +17,7 @@
 import type { Disposable } from './contracts';
 import type { ControlPlane } from './control-plane';
 import type { AgentHealthSample } from './alerts';
+import { notifyRuntimeEvents } from './alerts/runtime-event-notifications';
 import { deploymentHealth, HealthTracker } from './health/health-status';
 import type { AgentHealth } from './health/health-status';
 
@@ -107,6 +109,16 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
   }, options.healthIntervalMs ?? 5000);
   healthTimer.unref();
   const alerting = alerts.engine.schedule(samples, options.alertIntervalMs ?? 15_000);
+  const agentNames = new Map<string, string>();
+  const agentName = (agentId: string): string => {
+    let name = agentNames.get(agentId);
+    if (name === undefined) {
+      name = plane.repositories.agents.get(agentId)?.name ?? agentId;
+      agentNames.set(agentId, name);
+    }
+    return name;
+  };
+  const eventNotifications = notifyRuntimeEvents(telemetry, alerts.notifications, { agentName, clock });
   void checkHealth().catch(onError);
   return {
     checkHealth,
@@ -116,6 +128,7 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
     dispose() {
       clearInterval(healthTimer);
       alerting.dispose();
+      eventNotifications.dispose();
     },
   };
 }

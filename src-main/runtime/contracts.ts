@@ -20,7 +20,9 @@ export type TelemetryEventType =
   | 'auth'
   | 'adapter'
   | 'config'
-  | 'log';
+  | 'log'
+  /** Agent-reported progress `{done, total, unit}` (telemetry/progress.ts), e.g. 23 / 100 leads. */
+  | 'progress';
 
 export interface TelemetryEvent {
   /** Monotonic per runtime process; the SSE `id:` and what `Last-Event-ID` resumes from. */

@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import type { PriceOverrides } from '../../src-shared/pricing/price-table';
 import type { DockSpec } from '../../src-shared/dockfile/types';
 import { createAgentAdapter } from './adapters';
+import { currentTraceId } from './adapters/trace-context';
 import { createAuthSnapshot } from './auth/auth-snapshot';
 import { createAuthGate } from './auth/auth-gate';
 import { Authenticator } from './auth/authenticator';
@@ -30,6 +31,8 @@ import { sharedBreakerRegistry } from './reliability/breaker-registry';
 import { EventBus } from './telemetry/event-bus';
 import { LangfuseExporter } from './telemetry/langfuse-exporter';
 import { JsonLogger, parseLogLevel } from './telemetry/logger';
+import { METRIC } from './telemetry/metric-names';
+import { checkProgress, sharedProgressChannel } from './telemetry/progress';
 import { createRuntimeMetrics } from './telemetry/runtime-metrics';
 import { serveEventStream } from './telemetry/sse';
 
@@ -55,7 +58,7 @@ export interface RunningRuntime {
   budget: Budget;
   /** The simulated provider, when runtime.json asks for one and gives no upstream URL. */
   simulatedProvider?: SimulatedProvider;
-  /** Re-reads keys.json and secrets.json now (SIGUSR1 does the same). */
+  /** Re-reads keys.json, secrets.json and budget.json now (SIGUSR1 does the same). */
   reload(): Promise<void>;
   /** Drains in-flight requests (up to `graceMs`), flushes telemetry, stops the agent. */
   close(graceMs?: number): Promise<void>;
@@ -117,7 +120,9 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
       anthropicBaseUrl ??= simulatedProvider.anthropicBaseUrl;
       logger.info('using the simulated model provider', { url: simulatedProvider.url });
     }
-    const budget = new Budget({ limitUsd: settings.budget?.limitUsd ?? null, ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}) }, events);
+    // budget.json (an approved increase) outranks runtime.json's limit, now and on every reload.
+    const limitOf = (reloadable: ReloadableParts): number | null => reloadable.budget?.limitUsd ?? settings.budget?.limitUsd ?? null;
+    const budget = new Budget({ limitUsd: limitOf(parts), ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}) }, events);
     const agentToken = createAgentToken();
     const proxy = new LlmProxy({
       provider: { mode: provider.mode, openaiBaseUrl: openaiBaseUrl ?? 'https://api.openai.com/v1', anthropicBaseUrl: anthropicBaseUrl ?? 'https://api.anthropic.com' },
@@ -136,6 +141,20 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
 
     sharedBreakerRegistry().attach({ events, metrics });
     closers.push(() => sharedBreakerRegistry().detach());
+
+    // Progress from agent code: the JS SDK reports here directly, the Python adapter forwards its
+    // agent's reports here; a report made inside a run carries the run's trace id.
+    const progress = sharedProgressChannel();
+    progress.attach((raw, traceId) => {
+      const checked = checkProgress(raw);
+      if (!checked.ok) {
+        logger.warn('progress report ignored', { reason: checked.reason });
+        return false;
+      }
+      events.emit('progress', { ...checked.progress }, traceId ?? currentTraceId());
+      return true;
+    });
+    closers.push(() => progress.detach());
 
     const adapter = createAgentAdapter({
       spec,
@@ -198,8 +217,15 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
       parts = next;
       authSnapshot = createAuthSnapshot(spec, next);
       for (const warning of next.warnings) logger.warn(warning);
-      events.emit('config', { reloaded: ['keys.json', 'secrets.json'], keys: next.keys.keys.length });
-      logger.info('reloaded keys and secrets');
+      const limitUsd = limitOf(next);
+      if (limitUsd !== budget.snapshot().limitUsd) {
+        // The new limit applies to the next model call; calls in flight keep their reservations.
+        budget.setLimit(limitUsd);
+        if (limitUsd !== null) metrics.set(METRIC.budgetLimit, limitUsd);
+        logger.info('budget limit changed', { limitUsd, ...(next.budget?.approvedBy ? { approvedBy: next.budget.approvedBy } : {}) });
+      }
+      events.emit('config', { reloaded: ['keys.json', 'secrets.json', 'budget.json'], keys: next.keys.keys.length });
+      logger.info('reloaded keys and secrets', { budgetFile: next.budget !== undefined });
     };
     const watcher = watchBundle(options.bundleDir, applyReload, (error) => logger.error('config reload failed; keeping the previous keys and secrets', { error: error.message }));
     closers.push(() => watcher.dispose());

@@ -6,6 +6,7 @@ import { createQueryClient } from './console/query-client';
 import './styles/base.css';
 import './styles/shell.css';
 import './styles/views.css';
+import './styles/observe.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element.');

@@ -8,7 +8,7 @@
  * that leave the project directory. Each ends in a diagnostic, never a hang or a crash.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
-import type { Document, Node as YamlNode, ScalarTag } from 'yaml';
+import type { Document, DocumentOptions, Node as YamlNode, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
 import { formatPath, placeDiagnostic } from './diagnostics';
 import type { DiagnosticDraft, DockfileDiagnostic, DockfileErrorCode, READ_ERROR_NAMES, SourceRange } from './diagnostics';
 import { interpolate } from './env-interpolation';
@@ -80,6 +80,9 @@ const includeTag: ScalarTag = {
   tag: '!include',
   resolve: (value: string) => value,
 };
+
+/** How every Dockfile is parsed: the loader here, and the editor's format and form (which must read it the same way). */
+export const DOCKFILE_YAML_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = { version: '1.2', uniqueKeys: true, prettyErrors: false, customTags: [includeTag], strict: true };
 
 /** Loads, expands and interpolates a Dockfile. Never throws for bad input. */
 export async function loadDockfile(options: LoadOptions): Promise<LoadResult> {
@@ -201,7 +204,7 @@ class Loader {
     this.sourceMap.addFile(path, text);
     let doc: Document.Parsed;
     try {
-      doc = parseDocument(text, { version: '1.2', uniqueKeys: true, prettyErrors: false, customTags: [includeTag], strict: true });
+      doc = parseDocument(text, DOCKFILE_YAML_PARSE_OPTIONS);
     } catch (error) {
       // The parser is recursive; a pathological input can still exhaust the stack.
       const message = error instanceof RangeError ? 'the YAML is too deeply nested to parse' : `the YAML parser failed: ${String(error)}`;

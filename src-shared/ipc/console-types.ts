@@ -4,6 +4,11 @@
  */
 import type { DockfileDiagnostic } from '../dockfile/diagnostics';
 
+export * from './observe-types';
+export * from './admin-types';
+export * from './playground-types';
+export * from './control-types';
+
 /** Who is signed in to this window or tab, and what they may do (seed 004 §5.8.5). */
 export type ConsoleRole = 'viewer' | 'developer' | 'admin';
 
@@ -83,6 +88,16 @@ export interface AgentDetail {
   /** The active version's I/O schema (for the playground form). */
   inputSchema: Record<string, unknown> | null;
   outputSchema: Record<string, unknown> | null;
+  /** The active version serves `/stream` (its Dockfile's expose.streaming is not none). */
+  streaming: boolean;
+  /** Roles its API keys can carry (the Dockfile's auth.roles, or the runtime's defaults). */
+  roles: AgentRole[];
+}
+
+/** A role of an agent's runtime and the permissions it grants. */
+export interface AgentRole {
+  name: string;
+  permissions: string[];
 }
 
 /** Live validation of an editor buffer. */

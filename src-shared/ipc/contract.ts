@@ -19,11 +19,17 @@ import type {
   EnvironmentReport,
   FleetChange,
   InvocationResult,
+  PlaygroundStreamEvent,
   LifecycleOutcome,
   LiveEvent,
   ProjectFile,
   SecretRow,
 } from './console-types';
+import type { AgentMetricsReport, AgentOpenApi, AgentPolicies, LogTailBatch } from './observe-types';
+import type { AlertChannelRow, AuditPage, ChannelTestResult, KubeConnectionTest, RegistryRow, SettingsSnapshot, TargetsStatus } from './admin-types';
+import type { BudgetRaiseResult, ControlSnapshot, NotificationChange, NotificationRow } from './control-types';
+import * as admin from './admin-inputs';
+import { FRAMEWORKS } from '../dockfile/schema';
 import { REQUEST_ROLES, STREAM_ROLES } from './roles';
 
 /** A request: input schema, the least role allowed, and phantom result/progress types. */
@@ -83,6 +89,14 @@ export const consoleContract = {
       summary: 'Playground: invoke the active version through its runtime (auth, policy and budget apply).',
     }),
 
+    'metrics:agent': request<AgentMetricsReport>()({
+      input: z.object({ agent: agentName, window: z.enum(['1h', '24h', '7d', '30d']) }).strict(),
+      role: REQUEST_ROLES['metrics:agent'],
+      summary: "One agent's totals and a bucketed series (latency p50/p95/p99, requests, errors, tokens, cost) from the telemetry rollups.",
+    }),
+    'policies:get': request<AgentPolicies>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['policies:get'], summary: "The active version's policy rules and the last 24 hours of violations." }),
+    'agents:openapi': request<AgentOpenApi>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['agents:openapi'], summary: "The active version's input/output schemas and OpenAPI document." }),
+
     'versions:dockfile': request<{ yaml: string }>()({ input: z.object({ agent: agentName, version: versionLabel }).strict(), role: REQUEST_ROLES['versions:dockfile'], summary: 'The Dockfile a version was made from.' }),
 
     'dockfile:validate': request<DockfileReport>()({
@@ -91,6 +105,11 @@ export const consoleContract = {
       summary: 'Full validation of an editor buffer, project checks included when it names its file.',
     }),
     'project:open': request<ProjectFile>()({ input: z.object({ path: absolutePath }).strict(), role: REQUEST_ROLES['project:open'], summary: "Read an agent project's Dockfile." }),
+    'project:init': request<ProjectFile>()({
+      input: z.object({ directory: absolutePath, framework: z.enum(FRAMEWORKS), language: z.enum(['python', 'typescript']), name: agentName.optional() }).strict(),
+      role: REQUEST_ROLES['project:init'],
+      summary: 'Create a starter agent project (`agentdock init`) and open its Dockfile; never overwrites.',
+    }),
     'project:save': request<ProjectFile>()({ input: z.object({ file: absolutePath, text: z.string().max(1_048_576) }).strict(), role: REQUEST_ROLES['project:save'], summary: 'Write the Dockfile back (atomically).' }),
 
     'deploy:create': request<DeployOutcome, DeployProgress>()({
@@ -120,10 +139,60 @@ export const consoleContract = {
     }),
     'secrets:reveal': request<{ value: string }>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: REQUEST_ROLES['secrets:reveal'], summary: 'The plaintext, for admins; audited.' }),
     'secrets:delete': request<SecretRow>()({ input: z.object({ name: secretName, environment, agent: agentName.optional() }).strict(), role: REQUEST_ROLES['secrets:delete'], summary: 'Soft-delete a secret.' }),
+
+    'targets:status': request<TargetsStatus>()({ input: none, role: REQUEST_ROLES['targets:status'], summary: 'The process target, the Docker engine (version, base images) and kubeconfig contexts; no cluster is contacted.' }),
+    'targets:test': request<KubeConnectionTest>()({ input: admin.targetsTestInput, role: REQUEST_ROLES['targets:test'], summary: "Ask one kubeconfig context's API server for /version, with a short timeout." }),
+    'settings:get': request<SettingsSnapshot>()({ input: none, role: REQUEST_ROLES['settings:get'], summary: 'Base images, retention windows and registries, with where each value comes from; no secrets.' }),
+    'settings:update': request<SettingsSnapshot>()({ input: admin.settingsUpdateInput, role: REQUEST_ROLES['settings:update'], summary: 'Change base images or retention windows (null: back to the default); audited.' }),
+    'registries:add': request<RegistryRow>()({ input: admin.registryAddInput, role: REQUEST_ROLES['registries:add'], summary: 'Add a container registry login; the password goes to the vault.' }),
+    'registries:update': request<RegistryRow>()({ input: admin.registryUpdateInput, role: REQUEST_ROLES['registries:update'], summary: "Change a registry's username or password." }),
+    'registries:remove': request<RegistryRow>()({ input: admin.registryRemoveInput, role: REQUEST_ROLES['registries:remove'], summary: 'Remove a registry login and its vault password.' }),
+    'alerts:channels:list': request<AlertChannelRow[]>()({ input: none, role: REQUEST_ROLES['alerts:channels:list'], summary: 'Alert channels (webhook, SMTP) without their secrets.' }),
+    'alerts:channels:add': request<AlertChannelRow>()({ input: admin.alertChannelAddInput, role: REQUEST_ROLES['alerts:channels:add'], summary: 'Add a webhook or SMTP channel; its URL or password goes to the vault.' }),
+    'alerts:channels:update': request<AlertChannelRow>()({ input: admin.alertChannelUpdateInput, role: REQUEST_ROLES['alerts:channels:update'], summary: 'Enable, disable, or change what a channel receives.' }),
+    'alerts:channels:remove': request<AlertChannelRow>()({ input: admin.alertChannelNameInput, role: REQUEST_ROLES['alerts:channels:remove'], summary: 'Remove a channel and its vault secret.' }),
+    'alerts:channels:test': request<ChannelTestResult>()({ input: admin.alertChannelNameInput, role: REQUEST_ROLES['alerts:channels:test'], summary: 'Send a test message to a channel.' }),
+    'audit:list': request<AuditPage>()({ input: admin.auditListInput, role: REQUEST_ROLES['audit:list'], summary: 'The admin audit log and the secret audit trail, filtered, newest first, a page at a time.' }),
+
+    'control:snapshot': request<ControlSnapshot>()({
+      input: z.object({ agent: agentName.optional() }).strict(),
+      role: REQUEST_ROLES['control:snapshot'],
+      summary: "The control panel's numbers for one agent or the fleet: status, progress, cost, protection, performance (telemetry:events patches them live).",
+    }),
+    'notifications:list': request<NotificationRow[]>()({
+      input: z.object({ agent: agentName.optional(), includeRead: z.boolean().optional(), limit: z.number().int().min(1).max(500).optional() }).strict(),
+      role: REQUEST_ROLES['notifications:list'],
+      summary: 'In-app notifications (circuit breaker, PII, budget, health), newest first; unread only unless includeRead.',
+    }),
+    'notifications:dismiss': request<{ dismissed: number }>()({
+      input: z.object({ ids: z.array(z.number().int().min(1)).min(1).max(500) }).strict(),
+      role: REQUEST_ROLES['notifications:dismiss'],
+      summary: 'Mark notifications read; every open console hears it on notifications:changes.',
+    }),
+    'budget:raise': request<BudgetRaiseResult>()({
+      input: z.object({ agent: agentName, limitUsd: z.number().positive().max(1_000_000) }).strict(),
+      role: REQUEST_ROLES['budget:raise'],
+      summary: "Approve a budget increase: the running replicas enforce the new per-replica limit at once (budget.json, reload, no redeploy); audited.",
+    }),
   },
   streams: {
     'fleet:changes': stream<FleetChange>()({ input: none, role: STREAM_ROLES['fleet:changes'], summary: 'Rows of the fleet table as they change.' }),
+    'logs:tail': stream<LogTailBatch>()({
+      input: z.object({ agent: agentName, target: target.optional(), tail: z.number().int().min(0).max(5000).optional() }).strict(),
+      role: STREAM_ROLES['logs:tail'],
+      summary: "The active deployment's log lines: the last `tail`, then new ones as they are written.",
+    }),
     'telemetry:events': stream<LiveEvent>()({ input: z.object({ agent: agentName.optional() }).strict(), role: STREAM_ROLES['telemetry:events'], summary: 'Runtime events as they arrive (event log, protection, cost).' }),
+    'notifications:changes': stream<NotificationChange>()({
+      input: z.object({ agent: agentName.optional() }).strict(),
+      role: STREAM_ROLES['notifications:changes'],
+      summary: 'Notifications as they are added and dismissed.',
+    }),
+    'agents:invoke-stream': stream<PlaygroundStreamEvent>()({
+      input: z.object({ agent: agentName, input: z.record(z.string(), z.unknown()), target: target.optional() }).strict(),
+      role: STREAM_ROLES['agents:invoke-stream'],
+      summary: "Playground: one streamed run through the runtime's /stream (tokens, tools, policy events, then the output and its cost); unsubscribing cancels it.",
+    }),
   },
 } as const;
 

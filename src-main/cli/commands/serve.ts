@@ -73,6 +73,13 @@ export async function runServe(argv: string[], terminal: Terminal, stop: () => P
               'Use it only on a network you trust, or keep the default --host 127.0.0.1 and reach it through an SSH tunnel.',
           );
         }
+        if (!process.env.AGENTDOCK_MASTER_KEY) {
+          // Serve mode has no keychain: the vault key comes from this passphrase (ARCHITECTURE.md §4).
+          terminal.err(
+            `${paint(terminal, 'yellow', 'warning:')} AGENTDOCK_MASTER_KEY is not set: the console opens, but deploys, API keys and secrets need the vault. ` +
+              'Set it to your vault passphrase (a new vault: at least 12 characters, kept safe) and start agentdock serve again.',
+          );
+        }
         if (json) terminal.out(JSON.stringify({ ok: true, url: server.signInUrl, origin: server.origin, host: server.host, port: server.port, user, role: 'admin' }));
         else {
           terminal.out(`${paint(terminal, 'green', '✓')} AgentDock console for ${user} (admin) at ${server.origin}`);

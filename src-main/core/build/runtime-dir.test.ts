@@ -30,6 +30,12 @@ describe('findRuntimeDir', () => {
     expect(findRuntimeDir(path.join(root, 'src-main/core/build'))).toBe(path.join(root, 'out/runtime'));
   });
 
+  it("finds the packaged desktop app's runtime in its resources folder (outside app.asar)", () => {
+    // electron-builder.yml: out/main is inside resources/app.asar, out/runtime is extraResources → resources/runtime.
+    const root = install(['resources/app.asar/out/main/index.js', 'resources/runtime/agentdock-runtime.js']);
+    expect(findRuntimeDir(path.join(root, 'resources/app.asar/out/main'), path.join(root, 'resources'))).toBe(path.join(root, 'resources/runtime'));
+  });
+
   it('says to run the build when the runtime is missing', () => {
     const root = install(['src-main/core/build/runtime-dir.ts']);
     expect(() => findRuntimeDir(path.join(root, 'src-main/core/build'))).toThrow(/the AgentDock runtime is not built .*; run npm run build:node/);

@@ -9,6 +9,8 @@ import type { ControlPlane } from '../control-plane';
 import { CoreError } from '../contracts';
 import type { ApiKey } from '../store';
 import type { SecretInfo } from '../vault';
+import { agentRoles } from './agent-roles';
+import { ConsoleHandlerError } from './console-session';
 import type { ConsoleHandlers } from './handler-types';
 
 type Handlers = ConsoleHandlers['requests'];
@@ -33,6 +35,8 @@ export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' 
 
     'keys:create': async ({ agent: name, role, label, expiresInDays }, { principal }) => {
       const agent = repos.agents.require(name);
+      const roles = agentRoles(repos, agent.id).map((entry) => entry.name);
+      if (!roles.includes(role)) throw new ConsoleHandlerError('E3001', `${agent.name} has no role "${role}": its runtime would refuse the key (403). Use one of ${roles.join(', ')}, or add the role to auth.roles in its Dockfile.`);
       const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000).toISOString() : undefined;
       const { key, raw } = repos.apiKeys.create({ agentId: agent.id, role, createdBy: principal.user, ...(label ? { label } : {}), ...(expiresAt ? { expiresAt } : {}) });
       repos.audit.record({ actor: principal.user, role: principal.role, action: 'key:create', target: `agent:${agent.name}`, success: true, details: { keyId: key.id, role: key.role, via: 'console' } });

@@ -9,7 +9,9 @@ import type { AgentDetail, DeploymentRow, LifecycleOutcome, VersionRow } from '.
 import type { ControlPlane } from '../control-plane';
 import { CoreError, errorMessage } from '../contracts';
 import type { TargetKind } from '../contracts';
-import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
+import { CONTROL_TOKEN_HEADER } from '../telemetry/event-stream-client';
+import { activeRuntimeOf } from './active-runtime';
+import { agentRoles } from './agent-roles';
 import { ConsoleHandlerError } from './console-session';
 import { fleetRows } from './fleet-rows';
 import type { FleetWatch } from './fleet-watch';
@@ -61,7 +63,7 @@ export function agentHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Hand
       }));
       const shown = row?.deploymentId ? repos.deployments.get(row.deploymentId) : undefined;
       const version = shown ? repos.versions.get(shown.versionId) : repos.versions.latest(agent.id);
-      const spec = version ? (JSON.parse(version.specJson) as { io_schema?: { input?: Record<string, unknown>; output?: Record<string, unknown> } }) : undefined;
+      const spec = version ? (JSON.parse(version.specJson) as { io_schema?: { input?: Record<string, unknown>; output?: Record<string, unknown> }; expose?: { streaming?: string } }) : undefined;
       if (!row) throw new CoreError('E2004', `No agent named ${name}.`);
       const detail: AgentDetail = {
         row,
@@ -70,6 +72,9 @@ export function agentHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Hand
         dockfileYaml: version?.dockfileYaml ?? null,
         inputSchema: spec?.io_schema?.input ?? null,
         outputSchema: spec?.io_schema?.output ?? null,
+        // The frozen spec has defaults applied (expose.streaming: sse), so absent means no spec.
+        streaming: spec !== undefined && spec.expose?.streaming !== 'none',
+        roles: agentRoles(repos, agent.id),
       };
       return detail;
     },
@@ -91,23 +96,19 @@ export function agentHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Hand
     },
 
     'agents:invoke': async ({ agent: name, input, target }, { signal }) => {
-      const agent = requireAgent(name);
-      const deployment = repos.deployments.list({ agentId: agent.id, states: ['active'], ...(target ? { targetKind: target } : {}) })[0];
-      if (!deployment?.endpoint) throw new CoreError('E2023', `${name} is not running${target ? ` on ${target}` : ''}; deploy it or start it first.`);
-      const token = await controlTokenOf(deploymentConfigDir(plane.dataDir, deployment.id));
-      if (!token) throw new CoreError('E2021', `${name}'s deployment has no control token (deployed by an older AgentDock); deploy it again.`);
+      const runtime = await activeRuntimeOf(plane, name, target);
       const started = performance.now();
       let response: Response;
       try {
-        response = await fetch(`${deployment.endpoint}/invoke`, {
+        response = await fetch(`${runtime.endpoint}/invoke`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-agentdock-control': token },
+          headers: { 'content-type': 'application/json', [CONTROL_TOKEN_HEADER]: runtime.token },
           body: JSON.stringify(input),
           signal: AbortSignal.any([signal, AbortSignal.timeout(INVOKE_TIMEOUT_MS)]),
         });
       } catch (error) {
         if (signal.aborted) throw error;
-        throw new CoreError('E2021', `Could not reach ${name} at ${deployment.endpoint}: ${errorMessage(error)}. See its logs.`);
+        throw new CoreError('E2021', `Could not reach ${name} at ${runtime.endpoint}: ${errorMessage(error)}. See its logs.`);
       }
       const text = await response.text();
       let output: unknown = text;

@@ -154,6 +154,10 @@ describe('deploy, fleet, playground, keys and secrets through the contract', () 
 
   it('creates a key the running agent accepts at once and revokes it (the runtime then answers 499)', async () => {
     const { client } = admin();
+    // Only roles the agent's runtime knows (its Dockfile declares developer alone): no key that would get 403.
+    expect(await client.request('agents:get', { agent: AGENT })).toMatchObject({ ok: true, value: { roles: [{ name: 'developer', permissions: ['invoke'] }] } });
+    expect(await client.request('keys:create', { agent: AGENT, role: 'admin' })).toMatchObject({ ok: false, error: { code: 'E3001', message: expect.stringContaining('has no role "admin": its runtime would refuse the key (403). Use one of developer') } });
+    expect(await client.request('keys:list', { agent: AGENT })).toEqual({ ok: true, value: [] });
     const created = await client.request('keys:create', { agent: AGENT, role: 'developer' });
     if (!created.ok) throw new Error(created.error.message);
     expect(created.value.raw).toMatch(/^adk_/);

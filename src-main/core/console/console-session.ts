@@ -125,7 +125,7 @@ export class ConsoleSession {
     if (denied) return end(denied.error);
     const parsed = definition.input.safeParse(input ?? {});
     if (!parsed.success) return end(invalid(stream, parsed.error.issues).error);
-    const handler = this.options.handlers.streams[stream] as (input: unknown, context: { principal: ConsolePrincipal; emit(event: unknown): void; fail(error: unknown): void }) => Disposable | Promise<Disposable>;
+    const handler = this.options.handlers.streams[stream] as (input: unknown, context: { principal: ConsolePrincipal; emit(event: unknown): void; fail(error: unknown): void; end(): void }) => Disposable | Promise<Disposable>;
     const opening = (async (): Promise<Disposable | undefined> => {
       try {
         return await handler(parsed.data, {
@@ -137,6 +137,11 @@ export class ConsoleSession {
             if (!this.streams.has(id)) return;
             this.closeStream(id);
             end(this.toFailure(stream, error).error);
+          },
+          end: () => {
+            if (!this.streams.has(id)) return;
+            this.closeStream(id);
+            end();
           },
         });
       } catch (error) {
@@ -182,7 +187,7 @@ export class ConsoleSession {
 /** A handler's own refusal with a console code (E3001 invalid, E3002 forbidden, E3008 not found). */
 export class ConsoleHandlerError extends Error {
   constructor(
-    readonly code: 'E3001' | 'E3002' | 'E3008',
+    readonly code: 'E3001' | 'E3002' | 'E3008' | 'E3009',
     message: string,
     readonly details?: Record<string, unknown>,
   ) {

@@ -19,6 +19,8 @@ export interface StreamContext<C extends StreamChannel> {
   emit(event: StreamEvent<C>): void;
   /** Ends the stream with an error (the source failed for good). */
   fail(error: unknown): void;
+  /** Ends the stream normally (a finite source, such as one streamed run, is done); disposes it. */
+  end(): void;
 }
 
 export type RequestHandler<C extends RequestChannel> = (input: ParsedRequestInput<C>, context: RequestContext<C>) => Promise<RequestOutput<C>>;

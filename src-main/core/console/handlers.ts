@@ -8,11 +8,15 @@ import type { LiveEvent } from '../../../src-shared/ipc/console-types';
 import type { ControlPlane } from '../control-plane';
 import type { Disposable } from '../contracts';
 import { accessHandlers } from './access-handlers';
+import { adminHandlers } from './admin-handlers';
 import { agentHandlers } from './agent-handlers';
+import { controlHandlers } from './control-handlers';
 import { deployHandlers } from './deploy-handlers';
 import { probeEnvironment } from './environment-probe';
 import { FleetWatch } from './fleet-watch';
 import type { ConsoleHandlers } from './handler-types';
+import { observeRequests, observeStreams } from './observe-handlers';
+import { playgroundStreamHandlers } from './playground-stream-handlers';
 import { projectHandlers } from './project-handlers';
 
 export interface ConsoleHandlerOptions {
@@ -23,6 +27,8 @@ export interface ConsoleHandlerOptions {
   /** How often open fleet views are refreshed, ms (default 2 s). */
   fleetIntervalMs?: number;
   log?: (message: string) => void;
+  /** Where KUBECONFIG and HOME are read for the environment and Targets views (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandlerOptions): ConsoleHandlers & Disposable {
@@ -37,6 +43,7 @@ export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandl
     }
     return name;
   };
+  const control = controlHandlers(plane);
   return {
     requests: {
       'app:info': async (_input, { principal }) => ({
@@ -48,14 +55,20 @@ export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandl
         role: principal.role,
         dataDir: plane.dataDir,
       }),
-      'environment:detect': () => probeEnvironment(plane),
+      'environment:detect': () => probeEnvironment(plane, options.env),
       ...agentHandlers(plane, fleet),
       ...projectHandlers(),
       ...deployHandlers(plane, fleet),
       ...accessHandlers(plane),
+      ...adminHandlers(plane, options.env ? { env: options.env } : {}),
+      ...observeRequests(plane),
+      ...control.requests,
     },
     streams: {
       'fleet:changes': (_input, { emit }) => fleet.listen(emit),
+      ...observeStreams(plane),
+      ...playgroundStreamHandlers(plane),
+      ...control.streams,
       'telemetry:events': ({ agent }, { emit }) => {
         const agentId = agent === undefined ? undefined : plane.repositories.agents.require(agent).id;
         return plane.telemetry().onEvents((events) => {

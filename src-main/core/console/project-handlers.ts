@@ -10,12 +10,13 @@ import { validateDockfile } from '../../../src-shared/dockfile/validate';
 import type { DockfileReport } from '../../../src-shared/ipc/console-types';
 import { createNodeDockfileHost, toEnginePath } from '../dockfile/node-dockfile-host';
 import { DOCKFILE_NAMES, locateDockfile } from '../dockfile/validate-file';
+import { scaffoldProject } from '../scaffold/scaffold-project';
 import { ConsoleHandlerError } from './console-session';
 import type { ConsoleHandlers } from './handler-types';
 
 type Handlers = ConsoleHandlers['requests'];
 
-export function projectHandlers(): Pick<Handlers, 'dockfile:validate' | 'project:open' | 'project:save'> {
+export function projectHandlers(): Pick<Handlers, 'dockfile:validate' | 'project:open' | 'project:init' | 'project:save'> {
   return {
     'dockfile:validate': async ({ text, file }) => {
       // Without a file the buffer is checked alone, as if it sat in an empty project.
@@ -42,6 +43,17 @@ export function projectHandlers(): Pick<Handlers, 'dockfile:validate' | 'project
     'project:open': async ({ path: target }) => {
       const location = await locateDockfile(target);
       if (!location.ok) throw new ConsoleHandlerError('E3008', location.message);
+      return { projectDir: location.projectDir, file: location.file, text: await readFile(location.file, 'utf8') };
+    },
+
+    'project:init': async ({ directory, framework, language, name }) => {
+      const created = await scaffoldProject({ directory: path.resolve(directory), framework, language, ...(name !== undefined && { name }) });
+      if (!created.ok) {
+        if (created.reason === 'exists') throw new ConsoleHandlerError('E3009', `${directory} already has ${created.message.replace(/ already exists?$/, '')}: open it instead, or pick an empty folder.`);
+        throw new ConsoleHandlerError('E3001', `${created.message}; pass a name, or rename the folder.`);
+      }
+      const location = await locateDockfile(directory);
+      if (!location.ok) throw new Error(`project:init wrote ${directory} but cannot find its Dockfile: ${location.message}`);
       return { projectDir: location.projectDir, file: location.file, text: await readFile(location.file, 'utf8') };
     },
 

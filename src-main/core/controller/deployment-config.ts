@@ -2,8 +2,9 @@
  * The runtime config bundle of one deployment (ARCHITECTURE.md §3), written by the controller
  * just before the target starts replicas: spec.json (the run spec), runtime.json (settings),
  * keys.json (API-key hashes) and secrets.json (mode 0600: JWT secret, provider keys, audit key,
- * the agent's vault secrets). Every file is written to a temp name and renamed, so a runtime that
- * reloads on change never reads a half-written file.
+ * the agent's vault secrets); later budget.json (an approved budget increase). Every file is
+ * written to a temp name and renamed, so a runtime that reloads on change never reads a
+ * half-written file.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -57,6 +58,27 @@ export async function writeKeysFile(dir: string, keys: DeploymentConfig['keys'])
 /** Rewrites secrets.json alone (secret rotation reaches running replicas with a reload). */
 export async function writeSecretsFile(dir: string, secrets: SecretsFile): Promise<void> {
   await writeAtomically(path.join(dir, 'secrets.json'), JSON.stringify(secrets), 0o600);
+}
+
+/** budget.json: an approved budget limit that replaces runtime.json's, reloadable (runtime config/budget-file.ts). */
+export interface BudgetFile {
+  limitUsd: number;
+  approvedBy: string;
+  approvedAt: string;
+}
+
+/** Writes budget.json alone (an approved budget increase reaches running replicas with a reload). */
+export async function writeBudgetFile(dir: string, budget: BudgetFile): Promise<void> {
+  await writeAtomically(path.join(dir, 'budget.json'), JSON.stringify(budget), 0o644);
+}
+
+/** A deployment's runtime.json, or undefined when it has none (removed, or another machine's). */
+export async function readRuntimeSettings(configDir: string): Promise<RuntimeSettingsFile | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(configDir, 'runtime.json'), 'utf8')) as RuntimeSettingsFile;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A fresh control token: each deployment has its own, so one leaked token opens one deployment's telemetry. */

@@ -26,9 +26,12 @@ export interface AuditEntry extends NewAuditEntry {
 
 export interface AuditFilter extends LogWindow {
   actor?: string;
+  /** Exact action, or a prefix ending in `*` (`deploy:*`). */
   action?: string;
   /** Exact target, or a prefix ending in `*` (`agent:*`). */
   target?: string;
+  /** Found (case-insensitively) in the actor, action, target, error or details. */
+  text?: string;
 }
 
 interface AuditRow {
@@ -72,10 +75,16 @@ export class AuditRepository {
   list(filter: AuditFilter = {}): AuditEntry[] {
     const conditions: [string, unknown][] = [];
     if (filter.actor !== undefined) conditions.push(['actor = ?', filter.actor]);
-    if (filter.action !== undefined) conditions.push(['action = ?', filter.action]);
-    if (filter.target !== undefined) {
-      conditions.push(filter.target.endsWith('*') ? ["target LIKE ? ESCAPE '\\'", `${escapeLike(filter.target.slice(0, -1))}%`] : ['target = ?', filter.target]);
+    if (filter.action !== undefined) conditions.push(exactOrPrefix('action', filter.action));
+    if (filter.target !== undefined) conditions.push(exactOrPrefix('target', filter.target));
+    if (filter.text !== undefined) {
+      conditions.push([`(actor || ' ' || action || ' ' || target || ' ' || coalesce(error, '') || ' ' || coalesce(details_json, '')) LIKE ? ESCAPE '\\'`, `%${escapeLike(filter.text)}%`]);
     }
     return queryLog<AuditRow>(this.db, 'audit_log', conditions, filter).map(toEntry);
   }
+}
+
+/** `column = value`, or a LIKE prefix when the value ends in `*`. */
+function exactOrPrefix(column: 'action' | 'target', value: string): [string, unknown] {
+  return value.endsWith('*') ? [`${column} LIKE ? ESCAPE '\\'`, `${escapeLike(value.slice(0, -1))}%`] : [`${column} = ?`, value];
 }

@@ -11,6 +11,8 @@ import { MIGRATION_0002_ALERTS } from './migrations/0002-alerts';
 import { MIGRATION_0003_OPERATION_OWNERS } from './migrations/0003-operation-owners';
 import { MIGRATION_0004_HOURLY_ROLLUPS } from './migrations/0004-hourly-rollups';
 import { MIGRATION_0005_CONSOLE_ACCESS } from './migrations/0005-console-access';
+import { MIGRATION_0006_SETTINGS } from './migrations/0006-settings';
+import { MIGRATION_0007_BUDGET_OVERRIDES } from './migrations/0007-budget-overrides';
 
 /** One schema step. Versions are 1, 2, 3… without gaps; a released migration is never edited. */
 export interface Migration {
@@ -26,6 +28,8 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 3, name: 'operation-owners', sql: MIGRATION_0003_OPERATION_OWNERS },
   { version: 4, name: 'hourly-rollups', sql: MIGRATION_0004_HOURLY_ROLLUPS },
   { version: 5, name: 'console-access', sql: MIGRATION_0005_CONSOLE_ACCESS },
+  { version: 6, name: 'settings', sql: MIGRATION_0006_SETTINGS },
+  { version: 7, name: 'budget-overrides', sql: MIGRATION_0007_BUDGET_OVERRIDES },
 ]);
 
 /** The schema version this code writes. */

@@ -17,6 +17,8 @@
  * one transaction (a crash rolls the guard back too). Work goes in batches so a large purge never
  * holds the write lock for long.
  */
+import { retentionDaysProblem } from '../../../src-shared/settings-rules';
+import type { RetentionKey } from '../../../src-shared/settings-rules';
 import { CoreError } from '../contracts';
 import { daysBefore } from './clock';
 import type { StoreDatabase } from './database';
@@ -57,15 +59,15 @@ const BATCH = 5000;
 
 /** Deletes what is older than the windows; returns the counts. */
 export function runRetention(db: StoreDatabase, options: RetentionOptions = {}): RetentionResult {
-  const runsDays = days(options.runsDays ?? DEFAULT_RETENTION.runsDays, 'runsDays', 0);
-  const auditDays = days(options.auditDays ?? DEFAULT_RETENTION.auditDays, 'auditDays', 1);
-  const eventsDays = days(options.eventsDays ?? DEFAULT_RETENTION.eventsDays, 'eventsDays', 0);
-  const historyDays = Math.max(runsDays, days(options.rollupHistoryDays ?? DEFAULT_RETENTION.rollupHistoryDays, 'rollupHistoryDays', 0));
+  const runsDays = days(options.runsDays ?? DEFAULT_RETENTION.runsDays, 'runsDays');
+  const auditDays = days(options.auditDays ?? DEFAULT_RETENTION.auditDays, 'auditDays');
+  const eventsDays = days(options.eventsDays ?? DEFAULT_RETENTION.eventsDays, 'eventsDays');
+  const historyDays = Math.max(runsDays, days(options.rollupHistoryDays ?? DEFAULT_RETENTION.rollupHistoryDays, 'rollupHistoryDays'));
   const now = db.clock();
   const runsCutoff = daysBefore(now, runsDays);
   const eventsCutoff = daysBefore(now, eventsDays);
   const historyCutoff = now - historyDays * 86_400_000;
-  const alertsCutoff = daysBefore(now, days(options.alertsDays ?? DEFAULT_RETENTION.alertsDays, 'alertsDays', 0));
+  const alertsCutoff = daysBefore(now, days(options.alertsDays ?? DEFAULT_RETENTION.alertsDays, 'alertsDays'));
   return {
     auditLog: purgeAudit(db, 'audit_log', daysBefore(now, auditDays)),
     secretAuditLog: purgeAudit(db, 'secret_audit_log', daysBefore(now, auditDays)),
@@ -118,14 +120,15 @@ function inBatches(db: StoreDatabase, sql: string, cutoff: string): number {
   }
 }
 
-function days(value: number, name: string, minimum: number): number {
-  if (!Number.isFinite(value) || value < minimum || (minimum === 0 && value <= 0)) {
-    throw new CoreError('E2050', `Retention ${name} must be a number of days ${minimum === 0 ? 'above 0' : `of at least ${minimum}`}, got ${value}.`, { [name]: value });
-  }
+/** The window, or E2050 by the rule settings and the environment follow too (src-shared/settings-rules.ts). */
+function days(value: number, name: RetentionKey): number {
+  const problem = retentionDaysProblem(name, value);
+  if (problem !== undefined) throw new CoreError('E2050', `Retention ${name} ${problem}.`, { [name]: value });
   return value;
 }
 
-const RETENTION_ENV: Readonly<Record<string, keyof RetentionOptions>> = {
+/** The environment variable that sets each window (and overrides the stored setting). */
+export const RETENTION_ENV: Readonly<Record<string, RetentionKey>> = {
   AGENTDOCK_RETENTION_RUNS_DAYS: 'runsDays',
   AGENTDOCK_RETENTION_AUDIT_DAYS: 'auditDays',
   AGENTDOCK_RETENTION_EVENTS_DAYS: 'eventsDays',
@@ -140,9 +143,8 @@ export function retentionFromEnv(env: Readonly<Record<string, string | undefined
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const value = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw.trim()) || value < (key === 'auditDays' ? 1 : 0) || value === 0) {
-      throw new CoreError('E2050', `${name} must be a number of days${key === 'auditDays' ? ' of at least 1' : ' above 0'}, got ${JSON.stringify(raw)}; fix or unset it.`, { [name]: raw });
-    }
+    const problem = /^\d+(\.\d+)?$/.test(raw.trim()) ? retentionDaysProblem(key, value) : 'must be a number of days';
+    if (problem !== undefined) throw new CoreError('E2050', `${name} ${problem.replace(/, got .*$/, '')}, got ${JSON.stringify(raw)}; fix or unset it.`, { [name]: raw });
     options[key] = value;
   }
   return options;
@@ -151,12 +153,18 @@ export function retentionFromEnv(env: Readonly<Record<string, string | undefined
 /** Runs retention now and then every `intervalMs` (default 6 hours) until disposed. */
 export function scheduleRetention(
   db: StoreDatabase,
-  options: RetentionOptions & { intervalMs?: number; onResult?: (result: RetentionResult) => void; onError?: (error: unknown) => void } = {},
+  options: RetentionOptions & {
+    /** Asked before every run (settings an admin may change while the app runs); overrides the fixed windows. */
+    windows?: () => RetentionOptions;
+    intervalMs?: number;
+    onResult?: (result: RetentionResult) => void;
+    onError?: (error: unknown) => void;
+  } = {},
 ): { dispose(): void } {
   const run = (): void => {
     try {
       // Not `onResult?.(runRetention(…))`: an optional call skips evaluating its arguments.
-      const result = runRetention(db, options);
+      const result = runRetention(db, options.windows ? options.windows() : options);
       options.onResult?.(result);
     } catch (error) {
       // A failed purge (a busy database, a closed connection) must not take the process down; the next run retries.

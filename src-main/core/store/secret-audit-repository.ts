@@ -2,7 +2,7 @@
  * The secret audit trail (seed 002 #34): every vault operation with the secret's name, never its
  * value. Append-only in the database like the admin audit log.
  */
-import { queryLog } from './log-query';
+import { escapeLike, queryLog } from './log-query';
 import type { LogWindow } from './log-query';
 import type { StoreDatabase } from './database';
 
@@ -28,7 +28,12 @@ export type NewSecretAuditEntry = Omit<SecretAuditEntry, 'id' | 'createdAt'>;
 export interface SecretAuditFilter extends LogWindow {
   secretName?: string;
   operation?: SecretOperation;
+  /** Any of these operations. */
+  operations?: readonly SecretOperation[];
   agentId?: string;
+  actor?: string;
+  /** Found (case-insensitively) in the secret's name, the operation, the actor, the environment or the error. */
+  text?: string;
 }
 
 interface SecretAuditRow {
@@ -90,7 +95,15 @@ export class SecretAuditRepository {
     const conditions: [string, unknown][] = [];
     if (filter.secretName !== undefined) conditions.push(['secret_name = ?', filter.secretName]);
     if (filter.operation !== undefined) conditions.push(['operation = ?', filter.operation]);
+    if (filter.operations !== undefined) conditions.push(['operation IN (SELECT value FROM json_each(?))', JSON.stringify(filter.operations)]);
     if (filter.agentId !== undefined) conditions.push(['agent_id = ?', filter.agentId]);
+    if (filter.actor !== undefined) conditions.push(['actor = ?', filter.actor]);
+    if (filter.text !== undefined) {
+      conditions.push([
+        `(coalesce(secret_name, '') || ' ' || operation || ' ' || actor || ' ' || coalesce(environment, '') || ' ' || coalesce(error_message, '')) LIKE ? ESCAPE '\\'`,
+        `%${escapeLike(filter.text)}%`,
+      ]);
+    }
     return queryLog<SecretAuditRow>(this.db, 'secret_audit_log', conditions, filter).map(toEntry);
   }
 }

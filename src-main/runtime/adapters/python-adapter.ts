@@ -20,6 +20,7 @@ import { DEFAULT_RESTART_POLICY, RestartPolicy } from './restart-policy';
 import type { RestartPolicyOptions } from './restart-policy';
 import { abortedRunError } from './run-errors';
 import { askToolPolicy, emitToolTelemetry } from './tool-events';
+import { sharedProgressChannel } from '../telemetry/progress';
 
 export interface PythonAdapterOptions {
   /** `agent.entrypoint` of the frozen DockSpec (`pkg.module:symbol`). */
@@ -261,6 +262,12 @@ export class PythonAgentAdapter implements AgentAdapter {
   }
 
   private onMessage(process: PythonProcess, message: AdapterMessage): void {
+    if (message.type === 'progress') {
+      // The agent's agentdock.report_progress: checked and emitted by the runtime's progress channel.
+      const { done, total, unit, trace_id: traceId } = message;
+      sharedProgressChannel().report({ done, total, unit }, typeof traceId === 'string' && traceId.length <= 200 ? traceId : undefined);
+      return;
+    }
     const run = typeof message.id === 'string' ? this.runs.get(message.id) : undefined;
     if (!run || run.process !== process) {
       // A cancelled run's tool would otherwise block its thread until the decision timeout.

@@ -8,7 +8,7 @@ import { RuntimeConfigError } from './config-error';
 import { ShapeError } from './shape-check';
 
 /** The files of a config bundle (README.md, "Config bundle"). */
-export type BundleFileName = 'spec.json' | 'runtime.json' | 'keys.json' | 'secrets.json';
+export type BundleFileName = 'spec.json' | 'runtime.json' | 'keys.json' | 'secrets.json' | 'budget.json';
 
 /** The raw text (for change detection) and parsed JSON of a bundle file. */
 export interface BundleFileContent {

@@ -48,11 +48,13 @@ export async function runAgent(services: RuntimeServices, request: RunRequest): 
   const pre = services.policy.preInvoke(request.input, traceId);
   if (!pre.ok) throw refusalError(pre);
 
-  // Policy events of this run reach a streaming client as they happen.
+  // Policy events of this run reach a streaming client as they happen. PII audit records share
+  // the event type but are not decisions (no rule, no action): they stay on /events.
   const unsubscribe = onEvent
     ? services.events.subscribe((event) => {
         if (event.traceId !== traceId || event.type !== 'policy') return;
-        const data = event.data as { stage?: string; rule?: string; action?: string; count?: number };
+        const data = event.data as { kind?: string; stage?: string; rule?: string; action?: string; count?: number };
+        if (data.kind === 'pii_audit') return;
         onEvent({ event: 'policy', data: { stage: String(data.stage), rule: String(data.rule), action: String(data.action), count: Number(data.count ?? 0) } });
       })
     : undefined;

@@ -1,11 +1,14 @@
 /**
  * What JavaScript/TypeScript agent code imports from AgentDock: the circuit breaker with fallback
- * tiers, retry with backoff, and the replica-wide breaker registry the runtime reports from.
+ * tiers, retry with backoff, the replica-wide breaker registry the runtime reports from, and
+ * progress reports for the control panel.
  *
  *   const linkedin = breakerRegistry.get('linkedin', { costPerCallUsd: 0.1 });
  *   const { value, tier } = await linkedin.call(() => fetchProfile(id), { tier: 'cache', run: () => cache.get(id) });
+ *   reportProgress({ done: 23, total: 100, unit: 'leads' });
  */
 import { sharedBreakerRegistry } from '../reliability/breaker-registry';
+import { sharedProgressChannel } from '../telemetry/progress';
 
 export { CircuitBreaker, CircuitOpenError } from '../reliability/circuit-breaker';
 export type { BreakerResult, BreakerState, BreakerStats, CircuitBreakerOptions, FallbackTier } from '../reliability/circuit-breaker';
@@ -16,3 +19,19 @@ export type { RetryOptions } from '../reliability/retry';
 
 /** The replica-wide registry: the same instance the runtime attaches its events and metrics to. */
 export const breakerRegistry = sharedBreakerRegistry();
+
+/** A progress report: `done` of `total` `unit`s (`unit` defaults to `items`). */
+export interface ProgressReport {
+  done: number;
+  total: number;
+  unit?: string;
+}
+
+/**
+ * Reports progress (`23 / 100 leads (23%)` on the control panel). The runtime checks it: `total`
+ * must be above 0, `done` is clamped into [0, total]. Returns false when the report was rejected
+ * (see the runtime's log) or no runtime is running; never throws.
+ */
+export function reportProgress(progress: ProgressReport): boolean {
+  return sharedProgressChannel().report(progress);
+}

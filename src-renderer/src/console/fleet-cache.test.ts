@@ -51,7 +51,7 @@ describe('applyFleetChange', () => {
   });
 
   it('updates the open detail only for its own agent', () => {
-    const detail: AgentDetail = { row: row('alpha'), versions: [], deployments: [], dockfileYaml: null, inputSchema: null, outputSchema: null };
+    const detail: AgentDetail = { row: row('alpha'), versions: [], deployments: [], dockfileYaml: null, inputSchema: null, outputSchema: null, streaming: false, roles: [] };
     expect(applyFleetChangeToDetail(detail, { type: 'upsert', row: row('alpha', { replicasReady: 0 }) })?.row.replicasReady).toBe(0);
     expect(applyFleetChangeToDetail(detail, { type: 'upsert', row: row('beta') })).toBe(detail);
   });

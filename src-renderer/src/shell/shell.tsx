@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useConnection } from '../console/connection-manager';
 import { patchFleetCache } from '../console/fleet-cache';
+import { useNotificationFeed } from '../console/notification-feed';
 import { useConsoleStream } from '../console/requests';
 import { ViewErrorBoundary } from '../components/view-error-boundary';
 import { useCan } from '../console/use-role';
@@ -11,6 +12,10 @@ import { AgentDetailView } from '../views/agent-detail/agent-detail-view';
 import { AgentsView } from '../views/agents/agents-view';
 import { DeployView } from '../views/deploy/deploy-view';
 import { SecretsView } from '../views/secrets/secrets-view';
+import { ControlView } from '../views/control/control-view';
+import { AuditView } from '../views/audit/audit-view';
+import { SettingsView } from '../views/settings/settings-view';
+import { TargetsView } from '../views/targets/targets-view';
 import { CommandPalette } from './command-palette';
 import { ConnectionBanner } from './connection-banner';
 import { Sidebar } from './sidebar';
@@ -34,6 +39,8 @@ export function Shell(): ReactNode {
 
   // One fleet subscription for the whole window: table, detail and palette read the patched cache.
   useConsoleStream('fleet:changes', {}, (change) => patchFleetCache(queryClient, change));
+  // Likewise one notifications subscription: lists patched, pop-ups for what needs attention.
+  useNotificationFeed();
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -66,6 +73,18 @@ export function Shell(): ReactNode {
       break;
     case 'secrets':
       view = <SecretsView />;
+      break;
+    case 'control':
+      view = <ControlView />;
+      break;
+    case 'targets':
+      view = <TargetsView />;
+      break;
+    case 'settings':
+      view = <SettingsView />;
+      break;
+    case 'audit':
+      view = <AuditView />;
       break;
   }
 

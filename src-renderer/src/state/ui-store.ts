@@ -5,14 +5,18 @@
 import { create } from 'zustand';
 import type { AgentHealth, ProjectFile } from '../../../src-shared/ipc/console-types';
 
-export type AgentTab = 'overview' | 'versions' | 'playground' | 'keys' | 'events';
+export type AgentTab = 'overview' | 'control' | 'metrics' | 'versions' | 'logs' | 'policies' | 'schema' | 'playground' | 'keys' | 'events';
 
 export type Route =
   | { view: 'agents' }
+  | { view: 'control' }
   | { view: 'agent'; agent: string; tab: AgentTab }
   | { view: 'deploy' }
   | { view: 'editor' }
-  | { view: 'secrets' };
+  | { view: 'secrets' }
+  | { view: 'targets' }
+  | { view: 'settings' }
+  | { view: 'audit' };
 
 export type Theme = 'dark' | 'light';
 

@@ -35,14 +35,20 @@ export interface DockerTargetOptions {
   stopTimeoutSeconds?: number;
   /** OCI runtime per trust level (settings), overriding the detection of gVisor/Kata. */
   runtimeByTrust?: Partial<Record<TrustLevel, string>>;
-  /** Base images for artifacts that arrive without an image (default: the official images). */
-  baseImages?: Partial<Record<BuildArtifact['language'], { baseImage: string; nodeImage?: string }>>;
+  /**
+   * Base images for artifacts that arrive without an image (default: the official images). A
+   * function is asked at every build, so a changed setting applies to the next deploy.
+   */
+  baseImages?: BaseImages | (() => BaseImages);
   /**
    * The `home` label (`homeLabel(dataDir)`) put on everything this target creates; `discover`
    * then reports only objects with it, never another data dir's. Unset: no label, discover all.
    */
   home?: string;
 }
+
+/** The images each language builds on; `nodeImage` supplies `node` to bases that lack it. */
+export type BaseImages = Partial<Record<BuildArtifact['language'], { baseImage: string; nodeImage?: string }>>;
 
 /** Deploys and runs agent replicas as containers on one Docker engine. */
 export class DockerTarget implements Target {
@@ -233,14 +239,32 @@ export class DockerTarget implements Target {
     return [...found.values()];
   }
 
-  /** Whether the engine answers, and its version. */
-  async probe(): Promise<{ available: boolean; version?: string; problem?: string }> {
+  /** Whether the engine answers, its version, and whether the base images it builds on are present locally. */
+  async probe(): Promise<{ available: boolean; version?: string; problem?: string; baseImages?: { ref: string; present: boolean }[] }> {
+    let version: { Version?: string };
     try {
-      const version = (await this.docker.version()) as { Version?: string };
-      return { available: true, ...(version.Version ? { version: version.Version } : {}) };
+      version = (await this.docker.version()) as { Version?: string };
     } catch (error) {
       return { available: false, problem: toCoreError(error, 'E2020', 'asking the Docker engine for its version').message };
     }
+    const refs = new Set<string>();
+    for (const language of ['javascript', 'typescript', 'python'] as const) {
+      const images = this.baseImagesFor(language);
+      refs.add(images.baseImage);
+      if (images.nodeImage) refs.add(images.nodeImage);
+    }
+    const baseImages = await Promise.all(
+      [...refs].map(async (ref) => {
+        try {
+          await this.docker.getImage(ref).inspect();
+          return { ref, present: true };
+        } catch {
+          // 404 is the usual answer (not pulled yet); any other failure also means it cannot be used as it is.
+          return { ref, present: false };
+        }
+      }),
+    );
+    return { available: true, ...(version.Version ? { version: version.Version } : {}), baseImages };
   }
 
   /** Agent images on the engine (every image AgentDock built, whichever data dir it was built for). */
@@ -298,12 +322,17 @@ export class DockerTarget implements Target {
   // ---- internals ----
 
   private async build(spec: DeploymentSpec, options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void }): Promise<{ ref: string; id: string }> {
-    const images = this.options.baseImages?.[spec.artifact.language] ?? defaultBaseImages(spec.artifact.language);
+    const images = this.baseImagesFor(spec.artifact.language);
     try {
       return await buildImage(this.docker, spec.artifact, { ...images, version: spec.version, port: spec.port, ...(options.onProgress && { onProgress: options.onProgress }), ...(options.signal && { signal: options.signal }) });
     } catch (error) {
       throw toCoreError(error, 'E2002', `building the image of ${spec.agent}`);
     }
+  }
+
+  private baseImagesFor(language: BuildArtifact['language']): { baseImage: string; nodeImage?: string } {
+    const configured = typeof this.options.baseImages === 'function' ? this.options.baseImages() : this.options.baseImages;
+    return configured?.[language] ?? defaultBaseImages(language);
   }
 
   private async isolation(trust: TrustLevel): Promise<Isolation> {

@@ -34,7 +34,7 @@ export function spawnReplica(options: SpawnReplicaOptions): ChildProcess {
   try {
     const child = spawn(options.nodePath, [path.join(options.bundleDir, 'runtime', 'agentdock-runtime.js'), ...replicaMarkers(options.deploymentId, options.replica)], {
       cwd: path.join(options.bundleDir, 'agent'),
-      env: { ...options.env },
+      env: { ...options.env, ...runAsNode(options.nodePath) },
       // Own process group: the replica outlives the control plane, and group signals reach its children.
       detached: true,
       stdio: ['ignore', out, err],
@@ -46,6 +46,15 @@ export function spawnReplica(options: SpawnReplicaOptions): ChildProcess {
     closeSync(out);
     closeSync(err);
   }
+}
+
+/**
+ * In the desktop app the default node is the app's own executable (process.execPath is Electron):
+ * ELECTRON_RUN_AS_NODE makes it run the runtime as plain Node instead of opening a second console.
+ * (So electron-builder.yml must keep Electron's RunAsNode fuse on.)
+ */
+function runAsNode(nodePath: string): Record<string, string> {
+  return process.versions.electron !== undefined && nodePath === process.execPath ? { ELECTRON_RUN_AS_NODE: '1' } : {};
 }
 
 /** The URL from the runtime's `{"msg":"runtime listening","url":…}` line. */

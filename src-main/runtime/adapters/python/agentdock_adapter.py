@@ -2,7 +2,8 @@
 """AgentDock Python adapter: runs the user's agent behind a JSON-lines protocol on stdio.
 
 Standard library only. It imports the user's entrypoint and, when installed, the user's own
-langchain_core / langgraph / httpx — nothing else of AgentDock's. Started by the runtime as
+langchain_core / langgraph / httpx — of AgentDock's, only the ``agentdock`` helpers beside it
+(so the agent's ``agentdock.report_progress`` reaches the runtime). Started by the runtime as
 ``python3 -u agentdock_adapter.py --project-dir DIR --entrypoint pkg.module:symbol``.
 
 Protocol (one JSON object per line, UTF-8; full text in PROTOCOL.md beside this file):
@@ -23,6 +24,7 @@ Protocol (one JSON object per line, UTF-8; full text in PROTOCOL.md beside this 
     {"type": "end", "id", "output"}                                   last message of a run
     {"type": "error", "id", "code": "AgentError" | "ToolDenied" | "Cancelled" | "BadRequest", "message"}
     {"type": "log", "level", "message"}
+    {"type": "progress", "done", "total", "unit", "trace_id"?}       agentdock.report_progress
 
 Every run ends with exactly one ``end`` or ``error``. Runs execute concurrently in a thread pool,
 each in its own asyncio loop; stdout writes are serialised by a lock. Stdin closing (the runtime
@@ -732,6 +734,25 @@ class Adapter:
             return self._runs.get(run_id) if isinstance(run_id, str) else None
 
 
+def attach_progress(protocol: Protocol) -> None:
+    """Sends the agent's ``agentdock.report_progress`` calls to the runtime (which checks them).
+
+    Imported before the project directory goes on sys.path, so the agent's ``import agentdock``
+    finds this same module (the one beside the adapter) and its reports reach this protocol.
+    """
+    try:
+        from agentdock import progress
+    except ImportError:
+        protocol.log("warn", "the agentdock helpers are not beside the adapter: agentdock.report_progress will report nothing")
+        return
+
+    def send(report: dict[str, Any]) -> None:
+        trace_id = _trace_id.get()
+        protocol.send({"type": "progress", **report, **({"trace_id": trace_id} if trace_id else {})})
+
+    progress.attach(send)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="AgentDock Python adapter (JSON lines on stdio)")
     parser.add_argument("--project-dir", required=True)
@@ -742,6 +763,7 @@ def main() -> None:
     # The runtime owns this process's lifetime: Ctrl+C in its terminal must not kill us mid-run.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     protocol = Protocol()
+    attach_progress(protocol)
     traced = install_trace_headers(os.environ.get("AGENTDOCK_LLM_BASE_URL"))
     try:
         kind, target = load_entrypoint(options.project_dir, options.entrypoint)

@@ -2,18 +2,29 @@ import type { ReactNode } from 'react';
 import { HealthBadge } from '../../components/health-badge';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleQuery } from '../../console/requests';
-import { useCan } from '../../console/use-role';
+import { useCan, useRole } from '../../console/use-role';
+import { roleAllows, STREAM_ROLES } from '../../../../src-shared/ipc/roles';
 import { useUi } from '../../state/ui-store';
 import type { AgentTab } from '../../state/ui-store';
+import { ControlPanel } from '../control/control-panel';
 import { EventsTab } from './events-tab';
 import { KeysTab } from './keys-tab';
+import { LogsTab } from './logs-tab';
+import { MetricsTab } from './metrics-tab';
+import { OpenApiTab } from './openapi-tab';
 import { OverviewTab } from './overview-tab';
 import { PlaygroundTab } from './playground-tab';
+import { PoliciesTab } from './policies-tab';
 import { VersionsTab } from './versions-tab';
 
 const TABS: readonly { id: AgentTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
+  { id: 'control', label: 'Control' },
+  { id: 'metrics', label: 'Metrics' },
   { id: 'versions', label: 'Versions' },
+  { id: 'logs', label: 'Logs' },
+  { id: 'policies', label: 'Policies' },
+  { id: 'schema', label: 'Schema & OpenAPI' },
   { id: 'playground', label: 'Playground' },
   { id: 'keys', label: 'Keys' },
   { id: 'events', label: 'Events' },
@@ -25,7 +36,8 @@ export function AgentDetailView({ agent, tab }: { agent: string; tab: AgentTab }
   const navigate = useUi((state) => state.navigate);
   const canKeys = useCan('keys:list');
   const canInvoke = useCan('agents:invoke');
-  const tabs = TABS.filter((entry) => (entry.id !== 'keys' || canKeys) && (entry.id !== 'playground' || canInvoke));
+  const canLogs = roleAllows(useRole(), STREAM_ROLES['logs:tail']);
+  const tabs = TABS.filter((entry) => (entry.id !== 'keys' || canKeys) && (entry.id !== 'playground' || canInvoke) && (entry.id !== 'logs' || canLogs));
   const current = tabs.some((entry) => entry.id === tab) ? tab : 'overview';
 
   return (
@@ -80,10 +92,18 @@ export function AgentDetailView({ agent, tab }: { agent: string; tab: AgentTab }
         ))}
       </div>
       <div role="tabpanel" id={`panel-${current}`} aria-labelledby={`tab-${current}`} className="tab-panel">
-        {current === 'events' ? (
+        {current === 'control' ? (
+          <ControlPanel agent={agent} />
+        ) : current === 'events' ? (
           <EventsTab agent={agent} />
-        ) : current === 'keys' ? (
-          <KeysTab agent={agent} />
+        ) : current === 'metrics' ? (
+          <MetricsTab agent={agent} />
+        ) : current === 'logs' ? (
+          <LogsTab agent={agent} />
+        ) : current === 'policies' ? (
+          <PoliciesTab agent={agent} />
+        ) : current === 'schema' ? (
+          <OpenApiTab agent={agent} />
         ) : detail.isPending ? (
           <div className="view-loading">Loading {agent}…</div>
         ) : detail.isError ? (
@@ -92,6 +112,8 @@ export function AgentDetailView({ agent, tab }: { agent: string; tab: AgentTab }
           <OverviewTab detail={detail.data} />
         ) : current === 'versions' ? (
           <VersionsTab detail={detail.data} />
+        ) : current === 'keys' ? (
+          <KeysTab agent={agent} roles={detail.data.roles} />
         ) : (
           <PlaygroundTab detail={detail.data} />
         )}

@@ -14,4 +14,15 @@ describe('severityOf', () => {
     expect(severityOf({ type: 'run_end', data: { status: 'ok' } })).toBe('info');
     expect(severityOf({ type: 'run_end', data: { status: 'error' } })).toBe('error');
   });
+
+  it("reads the runtime's own types by what their fields mean", () => {
+    expect(severityOf({ type: 'policy', data: { rule: 'pii.EMAIL', action: 'redacted', severity: 'high' } })).toBe('warning');
+    expect(severityOf({ type: 'policy', data: { kind: 'pii_audit', severity: 'critical' } })).toBe('info');
+    expect(severityOf({ type: 'budget', data: { level: 'warning' } })).toBe('warning');
+    expect(severityOf({ type: 'budget', data: { level: 'blocked' } })).toBe('error');
+    expect(severityOf({ type: 'budget', data: { level: 'limit_changed' } })).toBe('info');
+    expect(severityOf({ type: 'breaker', data: { to: 'OPEN' } })).toBe('error');
+    expect(severityOf({ type: 'breaker', data: { to: 'CLOSED' } })).toBe('info');
+    expect(severityOf({ type: 'progress', data: { done: 1, total: 2 } })).toBe('info');
+  });
 });

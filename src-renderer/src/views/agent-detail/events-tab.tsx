@@ -8,8 +8,8 @@ import { severityOf } from './event-severity';
 
 const KEEP = 500;
 
-/** Live runtime events for one agent: newest first, coloured by severity, expandable, pausable. */
-export function EventsTab({ agent }: { agent: string }): ReactNode {
+/** Live runtime events for one agent (or every agent): newest first, coloured by severity, expandable, pausable. */
+export function EventsTab({ agent }: { agent?: string }): ReactNode {
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [paused, setPaused] = useState(false);
   const [ended, setEnded] = useState<unknown>(null);
@@ -19,7 +19,7 @@ export function EventsTab({ agent }: { agent: string }): ReactNode {
 
   useConsoleStream(
     'telemetry:events',
-    { agent },
+    agent === undefined ? {} : { agent },
     (event) => {
       if (pausedRef.current) {
         held.current.push(event);
@@ -51,13 +51,14 @@ export function EventsTab({ agent }: { agent: string }): ReactNode {
         <span className="muted">{paused ? 'Paused: new events are held.' : 'Live.'}</span>
       </div>
       {ended ? <ErrorMessage error={ended} title="The event stream ended" /> : null}
-      {events.length === 0 ? <p className="muted">No events yet. Invoke {agent} to see some.</p> : null}
-      <ol className="event-log" aria-label={`${agent} events`} aria-live={paused ? 'off' : 'polite'}>
+      {events.length === 0 ? <p className="muted">No events yet. Invoke {agent ?? 'an agent'} to see some.</p> : null}
+      <ol className="event-log" aria-label={agent === undefined ? 'Fleet events' : `${agent} events`} aria-live={paused ? 'off' : 'polite'}>
         {events.map((event) => (
-          <li key={`${event.source}-${event.eventId}`} className={`event severity-${severityOf(event)}`} data-event-type={event.type}>
+          <li key={`${event.source}-${event.eventId}`} className={`event severity-${severityOf(event)}`} data-event-type={event.type} data-time={event.time}>
             <details>
               <summary>
                 <span className="mono muted">{formatClock(event.time)}</span> <span className="event-type">{event.type}</span>{' '}
+                {agent === undefined ? <span className="mono">{event.agent} </span> : null}
                 <span className="muted">{summaryOf(event)}</span>
               </summary>
               <pre className="mono">{JSON.stringify(event.data, null, 2)}</pre>
@@ -69,7 +70,23 @@ export function EventsTab({ agent }: { agent: string }): ReactNode {
   );
 }
 
+/** One line about the event: its message, or the fields that say what happened for the runtime's own types. */
 function summaryOf(event: LiveEvent): string {
-  const message = event.data.message ?? event.data.reason ?? event.data.detail;
-  return typeof message === 'string' ? message.slice(0, 160) : '';
+  const data = event.data;
+  const message = data.message ?? data.reason ?? data.detail ?? data.msg;
+  if (typeof message === 'string') return message.slice(0, 160);
+  switch (event.type) {
+    case 'progress':
+      return `${String(data.done)} / ${String(data.total)} ${String(data.unit ?? 'items')}`;
+    case 'run_end':
+      return `${String(data.status)}${typeof data.error === 'string' ? ` (${data.error})` : ''} in ${String(data.latencyMs)} ms`;
+    case 'llm_call':
+      return `${String(data.model)}: ${String((data.usage as { inputTokens?: number } | undefined)?.inputTokens ?? 0)} in / ${String((data.usage as { outputTokens?: number } | undefined)?.outputTokens ?? 0)} out tokens`;
+    case 'policy':
+      return data.kind === 'pii_audit' ? `audit: ${String(data.piiType)} in ${String(data.field)}` : `${String(data.rule)} ${String(data.action)}${typeof data.count === 'number' && data.count > 1 ? ` ×${data.count}` : ''}`;
+    case 'breaker':
+      return `${String(data.service)}: ${String(data.from)} → ${String(data.to)}`;
+    default:
+      return '';
+  }
 }

@@ -1,20 +1,22 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { ApiKeyRow } from '../../../../src-shared/ipc/console-types';
+import type { AgentRole, ApiKeyRow } from '../../../../src-shared/ipc/console-types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
 import { formatDateTime } from '../../format/format';
+import { defaultKeyRole } from './key-roles';
 
-const KEY_ROLES = ['user', 'admin', 'service'] as const;
-
-/** API keys: list, create (the raw key shown once), revoke with confirmation. Admins only (the tab is hidden otherwise). */
-export function KeysTab({ agent }: { agent: string }): ReactNode {
+/**
+ * API keys: list, create with one of the agent's roles (the raw key shown once), revoke with
+ * confirmation. Admins only (the tab is hidden otherwise).
+ */
+export function KeysTab({ agent, roles }: { agent: string; roles: readonly AgentRole[] }): ReactNode {
   const queryClient = useQueryClient();
   const keys = useConsoleQuery('keys:list', { agent });
-  const [role, setRole] = useState<string>('user');
+  const [role, setRole] = useState<string>(() => defaultKeyRole(roles));
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<{ raw: string; key: ApiKeyRow } | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyRow | null>(null);
@@ -40,12 +42,13 @@ export function KeysTab({ agent }: { agent: string }): ReactNode {
       >
         <label className="field inline">
           <span>Role</span>
-          <input className="input" list="key-roles" value={role} onChange={(event) => setRole(event.target.value)} required maxLength={63} />
-          <datalist id="key-roles">
-            {KEY_ROLES.map((entry) => (
-              <option key={entry} value={entry} />
+          <select className="input" value={role} onChange={(event) => setRole(event.target.value)} required>
+            {roles.map((entry) => (
+              <option key={entry.name} value={entry.name} title={entry.permissions.join(', ')}>
+                {entry.name} ({entry.permissions.join(', ')})
+              </option>
             ))}
-          </datalist>
+          </select>
         </label>
         <label className="field inline">
           <span>Label</span>

@@ -56,7 +56,9 @@ export function DeployProgressPanel({ title, progress, run, kind }: { title: str
           ) : null}
         </div>
       ) : run.state === 'failed' ? (
-        <ErrorMessage error={run.error} title={`${title} failed`} />
+        <div className="deploy-failure" data-deploy-result="failed">
+          <ErrorMessage error={run.error} title={`${title} failed`} />
+        </div>
       ) : null}
     </section>
   );

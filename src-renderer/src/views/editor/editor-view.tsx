@@ -7,18 +7,23 @@ import { useCan } from '../../console/use-role';
 import { toast } from '../../state/toast-store';
 import { useUi } from '../../state/ui-store';
 import { OpenProjectForm } from '../welcome/open-project-form';
+import { DockfileForm } from './dockfile-form';
+import { formatDockfile } from './format-dockfile';
 import { validateBuffer } from './local-validation';
-import { mergeDiagnostics, toMarker } from './markers';
+import { countProblems, mergeDiagnostics, problemStatusLabel, problemSummary, toMarker } from './markers';
 import { MonacoPane } from './monaco-pane';
 import type { EditorHandle } from './monaco-pane';
 import { ProblemsList } from './problems-list';
 import { STARTER_DOCKFILE, UNTITLED_FILE } from './starter-dockfile';
+import './editor.css';
+
+type EditorMode = 'editor' | 'form';
 
 /** Milliseconds of quiet before checking: the local check is cheap, the full one goes to main. */
 const LOCAL_DEBOUNCE_MS = 150;
 const REMOTE_DEBOUNCE_MS = 400;
 
-/** The Dockfile editor: Monaco (lazy), live markers, problems list, save. Default export for React.lazy. */
+/** The Dockfile editor: Monaco (lazy) or a form over the same text, live markers, problems list, format, save. Default export for React.lazy. */
 export default function EditorView(): ReactNode {
   const { project, setProject, theme, navigate, setDraft } = useUi();
   const canSave = useCan('project:save');
@@ -36,6 +41,8 @@ export default function EditorView(): ReactNode {
   const [remote, setRemote] = useState<{ text: string; diagnostics: DockfileDiagnostic[] } | null>(null);
   const [remoteError, setRemoteError] = useState<unknown>(null);
   const handle = useRef<EditorHandle | null>(null);
+  const [mode, setMode] = useState<EditorMode>('editor');
+  const [formatProblem, setFormatProblem] = useState<string | null>(null);
 
   // Another project opened: start over from its text.
   useEffect(() => {
@@ -108,8 +115,30 @@ export default function EditorView(): ReactNode {
     save.mutate({ file: project.file, text: textRef.current });
   }, [project, canSave, save]);
 
+  // A refusal to format describes the text it was given; any edit makes it stale.
+  useEffect(() => setFormatProblem(null), [text]);
+
+  /** A change made outside Monaco (Format, the form): one undoable edit in the editor, and the new text. */
+  const applyText = useCallback((next: string) => {
+    setText(next);
+    handle.current?.applyText(next);
+  }, []);
+  const doFormat = useCallback(() => {
+    const result = formatDockfile(textRef.current);
+    if (!result.ok) setFormatProblem(result.reason);
+    else if (result.changed) applyText(result.text);
+    // Back to typing (and Ctrl+S) after the button too.
+    if (result.ok) handle.current?.focus();
+  }, [applyText]);
+  const reveal = useCallback((line: number, column: number) => {
+    setMode('editor');
+    // After the editor is shown again (it keeps its state while the form is up).
+    requestAnimationFrame(() => handle.current?.reveal(line, column));
+  }, []);
+
   const dirty = text !== savedText;
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const counts = countProblems(diagnostics);
+  const badgeTone = counts.errors > 0 ? 'badge not-found' : counts.warnings > 0 ? 'badge warn' : 'badge found';
 
   return (
     <section className="editor-view" aria-labelledby="editor-title">
@@ -119,10 +148,21 @@ export default function EditorView(): ReactNode {
           {project ? project.file : 'Untitled Dockfile (not saved anywhere)'}
           {dirty ? ' ●' : ''}
         </span>
-        <span className={errors > 0 ? 'badge not-found' : 'badge found'} role="status" aria-label={errors > 0 ? `${errors} errors` : 'No errors'}>
-          {errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : 'valid'}
+        <span className={badgeTone} role="status" aria-label={problemStatusLabel(counts)}>
+          {problemSummary(counts)}
         </span>
         <span className="spacer" />
+        <div className="segmented" role="group" aria-label="Edit as">
+          <button type="button" className="button small" aria-pressed={mode === 'editor'} onClick={() => setMode('editor')}>
+            Editor
+          </button>
+          <button type="button" className="button small" aria-pressed={mode === 'form'} onClick={() => setMode('form')}>
+            Form
+          </button>
+        </div>
+        <button type="button" className="button" onClick={doFormat} aria-keyshortcuts="Shift+Alt+F" title="Format (Shift+Alt+F)">
+          Format
+        </button>
         {project && canSave ? (
           <button type="button" className="button primary" onClick={doSave} disabled={save.isPending || !dirty} aria-keyshortcuts="Control+S Meta+S">
             {save.isPending ? 'Saving…' : 'Save'}
@@ -141,19 +181,33 @@ export default function EditorView(): ReactNode {
         </details>
       ) : null}
       {remoteError ? <ErrorMessage error={remoteError} title="Validation failed" /> : null}
+      {formatProblem ? (
+        <div className="error-box" role="alert">
+          <strong>Not formatted</strong>
+          <span className="error-text">{formatProblem}</span>
+          <button type="button" className="button small" onClick={() => setFormatProblem(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
       <div className="editor-split">
-        <MonacoPane
-          initialValue={initialText}
-          documentKey={documentKey}
-          theme={theme}
-          onChange={setText}
-          onSave={doSave}
-          onReady={(ready) => {
-            handle.current = ready;
-            ready.setMarkers(diagnostics.filter((d) => d.file === file).map(toMarker));
-          }}
-        />
-        <ProblemsList diagnostics={diagnostics} currentFile={file} onReveal={(d) => handle.current?.reveal(d.line, d.column)} />
+        {/* Monaco stays mounted under the form: its undo history, cursor and markers survive the switch. */}
+        <div className="editor-mode-pane" hidden={mode !== 'editor'}>
+          <MonacoPane
+            initialValue={text}
+            documentKey={documentKey}
+            theme={theme}
+            onChange={setText}
+            onSave={doSave}
+            onFormat={doFormat}
+            onReady={(ready) => {
+              handle.current = ready;
+              ready.setMarkers(diagnostics.filter((d) => d.file === file).map(toMarker));
+            }}
+          />
+        </div>
+        {mode === 'form' ? <DockfileForm text={text} onChange={applyText} diagnostics={diagnostics.filter((d) => d.file === file)} /> : null}
+        <ProblemsList diagnostics={diagnostics} currentFile={file} onReveal={(d) => reveal(d.line, d.column)} />
       </div>
     </section>
   );

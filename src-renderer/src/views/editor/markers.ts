@@ -69,3 +69,32 @@ export function mergeDiagnostics(local: readonly DockfileDiagnostic[], remote: r
   const localKeys = new Set(local.map(keyOf));
   return [...local, ...remote.filter((d) => !seen.has(codePathOf(d)) && !localKeys.has(keyOf(d)))];
 }
+
+export interface ProblemCounts {
+  errors: number;
+  warnings: number;
+}
+
+/** How many errors and lint warnings there are. */
+export function countProblems(diagnostics: readonly Pick<DockfileDiagnostic, 'severity'>[]): ProblemCounts {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return { errors, warnings: diagnostics.length - errors };
+}
+
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** `2 errors, 1 warning`, or `valid` when there is nothing to report. */
+export function problemSummary({ errors, warnings }: ProblemCounts): string {
+  return errors === 0 && warnings === 0 ? 'valid' : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+}
+
+/** The status badge's accessible name: `2 errors, 1 warnings`, `No errors, 1 warnings`, or `No errors` (stable wording for tests and screen readers). */
+export function problemStatusLabel({ errors, warnings }: ProblemCounts): string {
+  const head = errors > 0 ? `${errors} errors` : 'No errors';
+  return warnings > 0 || errors > 0 ? `${head}, ${warnings} warnings` : head;
+}
+
+/** Errors first, then warnings, each group in the order given (the validator's: by position). */
+export function errorsFirst<T extends Pick<DockfileDiagnostic, 'severity'>>(diagnostics: readonly T[]): T[] {
+  return [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')];
+}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { editor as MonacoEditorNamespace } from 'monaco-editor/editor/editor.api';
 import type { MarkerData } from './markers';
+import { minimalEdit } from './minimal-edit';
 
 import type * as MonacoSetup from './monaco-setup';
 
@@ -12,6 +13,9 @@ export interface EditorHandle {
   setMarkers(markers: readonly MarkerData[]): void;
   reveal(line: number, column: number): void;
   setValue(text: string): void;
+  /** Replaces the buffer as one undoable edit of only the part that changed (Format, the form). */
+  applyText(text: string): void;
+  focus(): void;
 }
 
 export interface MonacoPaneProps {
@@ -21,17 +25,19 @@ export interface MonacoPaneProps {
   theme: 'dark' | 'light';
   onChange(text: string): void;
   onSave(): void;
+  /** Shift+Alt+F and the context menu's "Format Dockfile". */
+  onFormat(): void;
   onReady(handle: EditorHandle): void;
 }
 
 /** Monaco, imported on first mount (its own chunk), disposed with the component. */
-export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave, onReady }: MonacoPaneProps): ReactNode {
+export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave, onFormat, onReady }: MonacoPaneProps): ReactNode {
   const host = useRef<HTMLDivElement>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
-  const callbacks = useRef({ onChange, onSave, onReady });
+  const callbacks = useRef({ onChange, onSave, onFormat, onReady });
   useEffect(() => {
-    callbacks.current = { onChange, onSave, onReady };
+    callbacks.current = { onChange, onSave, onFormat, onReady };
   });
   const editorRef = useRef<MonacoEditorNamespace.IStandaloneCodeEditor | null>(null);
   const monacoRef = useRef<Monaco | null>(null);
@@ -42,10 +48,10 @@ export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave,
     let disposed = false;
     let cleanup: (() => void) | undefined;
     import('./monaco-setup').then(
-      ({ monaco }) => {
+      ({ monaco, dockfileModelUri }) => {
         if (disposed || !host.current) return;
         monacoRef.current = monaco;
-        const model = monaco.editor.createModel(initial.current, 'yaml', monaco.Uri.parse(`inmemory://dockfile/${encodeURIComponent(documentKey)}`));
+        const model = monaco.editor.createModel(initial.current, 'yaml', dockfileModelUri(documentKey));
         const editor = monaco.editor.create(host.current, {
           model,
           automaticLayout: true,
@@ -56,11 +62,20 @@ export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave,
           renderWhitespace: 'boundary',
           scrollBeyondLastLine: false,
           ariaLabel: 'Dockfile editor',
+          // Completion comes from the Dockfile schema (schema-language.ts), not from words in the buffer.
+          wordBasedSuggestions: 'off',
           theme: theme === 'dark' ? 'vs-dark' : 'vs',
         });
         editorRef.current = editor;
         const change = model.onDidChangeContent(() => callbacks.current.onChange(model.getValue()));
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => callbacks.current.onSave());
+        const formatAction = editor.addAction({
+          id: 'agentdock.formatDockfile',
+          label: 'Format Dockfile',
+          keybindings: [monaco.KeyMod.Shift | monaco.KeyMod.Alt | monaco.KeyCode.KeyF],
+          contextMenuGroupId: '1_modification',
+          run: () => callbacks.current.onFormat(),
+        });
         setLoaded(true);
         // The view may still hold this handle for a moment after another document replaced it:
         // every call checks that the model is alive instead of throwing "Model is disposed!".
@@ -78,8 +93,22 @@ export function MonacoPane({ initialValue, documentKey, theme, onChange, onSave,
           setValue: (text) => {
             if (alive() && model.getValue() !== text) model.setValue(text);
           },
+          focus: () => {
+            if (alive()) editor.focus();
+          },
+          applyText: (text) => {
+            if (!alive()) return;
+            const edit = minimalEdit(model.getValue(), text);
+            if (!edit) return;
+            const start = model.getPositionAt(edit.start);
+            const end = model.getPositionAt(edit.end);
+            editor.pushUndoStop();
+            editor.executeEdits('agentdock', [{ range: new monaco.Range(start.lineNumber, start.column, end.lineNumber, end.column), text: edit.text }]);
+            editor.pushUndoStop();
+          },
         });
         cleanup = () => {
+          formatAction.dispose();
           change.dispose();
           editor.dispose();
           model.dispose();

@@ -1,22 +1,29 @@
 import type { ReactNode } from 'react';
 import type { DockfileDiagnostic } from '../../../../src-shared/dockfile/diagnostics';
-import { diagnosticCode } from './markers';
+import { countProblems, diagnosticCode, errorsFirst, problemSummary } from './markers';
 
-/** The problems under the editor; Enter or click reveals the line. */
+/** The problems under the editor, errors first then lint warnings, each group captioned; Enter or click reveals the line. */
 export function ProblemsList({ diagnostics, currentFile, onReveal }: { diagnostics: readonly DockfileDiagnostic[]; currentFile: string; onReveal(diagnostic: DockfileDiagnostic): void }): ReactNode {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
+  const counts = countProblems(diagnostics);
+  const ordered = errorsFirst(diagnostics);
   return (
     <section className="problems" aria-labelledby="problems-title">
       <h2 id="problems-title">
-        Problems <span className="muted">{diagnostics.length === 0 ? 'none' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}</span>
+        Problems <span className="muted">{diagnostics.length === 0 ? 'none' : problemSummary(counts)}</span>
       </h2>
       <ul className="problem-list" aria-label="Problems">
-        {diagnostics.map((diagnostic, index) => {
+        {ordered.map((diagnostic, index) => {
           const code = diagnosticCode(diagnostic);
           const elsewhere = diagnostic.file !== currentFile;
+          const startsGroup = index === 0 || ordered[index - 1]!.severity !== diagnostic.severity;
           return (
             <li key={`${code}-${diagnostic.line}-${diagnostic.column}-${index}`} className={`problem ${diagnostic.severity}`} data-code={code} data-severity={diagnostic.severity}>
+              {startsGroup ? (
+                // The button's name already starts with the severity; the caption is for the eye.
+                <span className={`problem-group ${diagnostic.severity}`} aria-hidden="true">
+                  {diagnostic.severity === 'error' ? `Errors (${counts.errors})` : `Warnings (${counts.warnings})`}
+                </span>
+              ) : null}
               <button
                 type="button"
                 className="problem-button"
@@ -28,7 +35,7 @@ export function ProblemsList({ diagnostics, currentFile, onReveal }: { diagnosti
                   {diagnostic.severity === 'error' ? '✕' : '!'}
                 </span>
                 <span className="mono problem-code">{code}</span>
-                <span className="problem-name">{diagnostic.name}</span>
+                <span className="problem-name">{diagnostic.rule ?? diagnostic.name}</span>
                 <span className="problem-message">
                   {diagnostic.message}
                   {diagnostic.fix ? <span className="muted"> — {diagnostic.fix}</span> : null}

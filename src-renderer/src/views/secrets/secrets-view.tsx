@@ -15,8 +15,11 @@ type EditState = { mode: 'add' } | { mode: 'edit' | 'rotate'; secret: SecretRow 
 const keyOf = (secret: Pick<SecretRow, 'name' | 'environment' | 'agent'>): string => `${secret.environment}/${secret.agent ?? '*'}/${secret.name}`;
 const identity = (secret: SecretRow): { name: string; environment: 'dev' | 'prod'; agent?: string } => ({ name: secret.name, environment: secret.environment, ...(secret.agent ? { agent: secret.agent } : {}) });
 
-/** Secrets, masked: add, edit, rotate, reveal and delete for admins; the list for everyone. */
-export function SecretsView(): ReactNode {
+/**
+ * Secrets, masked: add, edit, rotate, reveal and delete for admins; the list for everyone.
+ * `embedded`: a panel of the control panel (seed 002 #33), titled as one, not as a page.
+ */
+export function SecretsView({ embedded = false }: { embedded?: boolean }): ReactNode {
   const queryClient = useQueryClient();
   const isAdmin = useCan('secrets:set');
   const [environment, setEnvironment] = useState<'all' | 'dev' | 'prod'>('all');
@@ -44,9 +47,9 @@ export function SecretsView(): ReactNode {
   const remove = useConsoleMutation('secrets:delete', { onSuccess: refresh });
 
   return (
-    <section className="secrets" aria-labelledby="secrets-title">
+    <section className={embedded ? 'secrets control-card' : 'secrets'} aria-labelledby="secrets-title">
       <div className="view-header">
-        <h1 id="secrets-title">Secrets</h1>
+        {embedded ? <h2 id="secrets-title">Secrets</h2> : <h1 id="secrets-title">Secrets</h1>}
         <select className="input" aria-label="Environment" value={environment} onChange={(event) => setEnvironment(event.target.value as 'all' | 'dev' | 'prod')}>
           <option value="all">All environments</option>
           <option value="dev">dev</option>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useCan } from '../../console/use-role';
+import { CreateProjectForm } from './create-project-form';
 import { EnvironmentFacts } from './environment-facts';
 import { OpenProjectForm } from './open-project-form';
 
@@ -17,6 +18,8 @@ export function WelcomeView(): ReactNode {
         <>
           <h2>Open an agent project</h2>
           <OpenProjectForm autoFocus />
+          <h2>Or create one</h2>
+          <CreateProjectForm />
         </>
       ) : (
         <p className="muted">Your role (viewer) can watch agents but not open projects or deploy. Ask an admin for developer access.</p>
