@@ -64,7 +64,8 @@ async function timeToFirst(page: Page, url: string, selector: string): Promise<n
     new MutationObserver((_, observer) => { if (stamp()) observer.disconnect(); }).observe(document, { childList: true, subtree: true });
   })()`);
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction('window.__firstAt !== undefined', undefined, { timeout: 60_000 });
+  // A function, not a string: a string predicate is eval'd in the page, which the console's CSP refuses.
+  await page.waitForFunction(() => (globalThis as { __firstAt?: number }).__firstAt !== undefined, undefined, { timeout: 60_000 });
   return (await page.evaluate('window.__firstAt')) as number;
 }
 

@@ -199,7 +199,8 @@ describe('keys, secrets and live events', () => {
     const response = await invokeWithKey(rawKey);
     const answeredAt = Date.now();
     expect(response.status).toBe(200);
-    await page.waitForFunction('window.__runEndSeenAt !== undefined', undefined, { timeout: 10_000 });
+    // A function, not a string: a string predicate is eval'd in the page, which the console's CSP refuses.
+    await page.waitForFunction(() => (globalThis as { __runEndSeenAt?: number }).__runEndSeenAt !== undefined, undefined, { timeout: 10_000 });
     const seenAt = (await page.evaluate('window.__runEndSeenAt')) as number;
     const latencyMs = seenAt - answeredAt;
     console.log(`event-to-panel: run_end shown ${latencyMs} ms after the runtime answered`);

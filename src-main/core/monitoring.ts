@@ -20,6 +20,7 @@ import type { AgentHealthSample } from './alerts';
 import { notifyRuntimeEvents } from './alerts/runtime-event-notifications';
 import { deploymentHealth, HealthTracker } from './health/health-status';
 import type { AgentHealth } from './health/health-status';
+import { agentNameLookup } from './store';
 
 export interface MonitoringOptions {
   healthIntervalMs?: number;
@@ -109,16 +110,7 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
   }, options.healthIntervalMs ?? 5000);
   healthTimer.unref();
   const alerting = alerts.engine.schedule(samples, options.alertIntervalMs ?? 15_000);
-  const agentNames = new Map<string, string>();
-  const agentName = (agentId: string): string => {
-    let name = agentNames.get(agentId);
-    if (name === undefined) {
-      name = plane.repositories.agents.get(agentId)?.name ?? agentId;
-      agentNames.set(agentId, name);
-    }
-    return name;
-  };
-  const eventNotifications = notifyRuntimeEvents(telemetry, alerts.notifications, { agentName, clock });
+  const eventNotifications = notifyRuntimeEvents(telemetry, alerts.notifications, { agentName: agentNameLookup(plane.repositories.agents), clock });
   void checkHealth().catch(onError);
   return {
     checkHealth,

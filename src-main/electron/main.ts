@@ -2,12 +2,13 @@
 // the IPC handlers; everything with side effects beyond that belongs to src-main/core.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, session, shell } from 'electron';
 import { createConsoleHandlers, localUser } from '../core/console/handlers';
 import { openControlPlane } from '../core/control-plane';
 import type { ControlPlane } from '../core/control-plane';
 import { errorMessage } from '../core/contracts';
 import { startMonitoring } from '../core/monitoring';
+import { buildMenuTemplate } from './app-menu';
 import { serveConsoleOverIpc } from './console-ipc';
 import { appKeyProvider } from './keychain-key-provider';
 import { createMainWindow } from './main-window';
@@ -35,18 +36,21 @@ function resolveAppEntryUrl(): { url: string; fromDevServer: boolean } {
  * (or AGENTDOCK_MASTER_KEY), retention, start-up reconcile, and monitoring (telemetry ingest,
  * health transitions, alerts). Returns what must be closed on quit.
  */
-async function startControlPlane(appEntryUrl: string): Promise<() => Promise<void>> {
+async function startControlPlane(appEntryUrl: string): Promise<{ dataDir: string; stop: () => Promise<void> }> {
   const plane: ControlPlane = openControlPlane({ runtimeVersion: app.getVersion(), retention: true, reconcileOnOpen: true });
   plane.setKeyProvider(await appKeyProvider(plane.db, plane.dataDir, safeStorage));
   const monitoring = startMonitoring(plane, { onError: (error) => console.error('[agentdock] monitoring:', errorMessage(error)) });
   const handlers = createConsoleHandlers(plane, { mode: 'electron', version: app.getVersion(), appName: productName });
   // The desktop user owns the data dir: they are its admin (sign-ins with other roles are serve mode's).
   const stopIpc = serveConsoleOverIpc({ handlers, principal: { user: localUser(), role: 'admin' }, appEntryUrl });
-  return async () => {
-    stopIpc();
-    handlers.dispose();
-    monitoring.dispose();
-    await plane.close();
+  return {
+    dataDir: plane.dataDir,
+    stop: async () => {
+      stopIpc();
+      handlers.dispose();
+      monitoring.dispose();
+      await plane.close();
+    },
   };
 }
 
@@ -57,7 +61,7 @@ function start(): void {
   let mainWindow: BrowserWindow | undefined;
 
   const openMainWindow = (): void => {
-    mainWindow = createMainWindow({ appEntryUrl: entry.url, preloadPath });
+    mainWindow = createMainWindow({ appEntryUrl: entry.url, preloadPath, stateDir: app.getPath('userData') });
     mainWindow.on('closed', () => {
       mainWindow = undefined;
     });
@@ -93,7 +97,15 @@ function start(): void {
       // The dev server needs inline scripts and a WebSocket for hot reload; it gets the relaxed
       // policy from its index.html meta tag (electron.vite.config.ts), never in a build.
       hardenSession(session.defaultSession, { enforceContentSecurityPolicy: !entry.fromDevServer });
-      stopControlPlane = await startControlPlane(entry.url);
+      const controlPlane = await startControlPlane(entry.url);
+      stopControlPlane = controlPlane.stop;
+      const template = buildMenuTemplate({
+        platform: process.platform,
+        appName: productName,
+        development: !app.isPackaged,
+        openDataFolder: () => void shell.openPath(controlPlane.dataDir),
+      });
+      Menu.setApplicationMenu(Menu.buildFromTemplate(template));
       openMainWindow();
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openMainWindow();

@@ -9,11 +9,19 @@ import type { ControlPlane } from '../control-plane';
 import { CoreError } from '../contracts';
 import type { ApiKey } from '../store';
 import type { SecretInfo } from '../vault';
+import { isReservedSecretName } from '../controller/runtime-secrets';
 import { agentRoles } from './agent-roles';
 import { ConsoleHandlerError } from './console-session';
 import type { ConsoleHandlers } from './handler-types';
 
 type Handlers = ConsoleHandlers['requests'];
+
+/** The secrets view manages the agent's secrets; AgentDock's own are changed where they belong. */
+function refuseReserved(name: string): void {
+  if (isReservedSecretName(name)) {
+    throw new ConsoleHandlerError('E3001', `${name} is AgentDock's own (names starting AGENTDOCK_ hold the audit hash key and alert channel and registry credentials): change those in Settings, and pick another name for an agent secret.`);
+  }
+}
 
 export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' | 'keys:create' | 'keys:revoke' | 'secrets:list' | 'secrets:set' | 'secrets:reveal' | 'secrets:delete'> {
   const repos = plane.repositories;
@@ -55,10 +63,12 @@ export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' 
       const names = agentNames();
       // Listing is masked for everybody; the vault's viewer role is the masked one.
       const secrets = await plane.vault().list({ actor: principal.user, role: 'viewer', ...(environment ? { environment } : {}) });
-      return secrets.map((info) => toSecretRow(info, names));
+      // AgentDock's own credentials (audit hash key, alert channels, registries) have their own views.
+      return secrets.filter((info) => !isReservedSecretName(info.name)).map((info) => toSecretRow(info, names));
     },
 
     'secrets:set': async ({ name, value, environment, agent, rotate }, { principal }) => {
+      refuseReserved(name);
       const scope = { environment, actor: principal.user, role: 'admin' as const, ...(agent ? { agentId: agentId(agent)! } : {}) };
       const vault = plane.vault();
       const info = rotate ? await vault.rotate(name, value, scope) : (await vault.set(name, value, scope)).secret;
@@ -67,12 +77,14 @@ export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' 
     },
 
     'secrets:reveal': async ({ name, environment, agent }, { principal }) => {
+      refuseReserved(name);
       const read = await plane.vault().get(name, { environment, actor: principal.user, role: 'admin', ...(agent ? { agentId: agentId(agent)! } : {}) });
       if (typeof read.value !== 'string') throw new CoreError('E2031', `${name} (${environment}) has no readable value; set it again.`);
       return { value: read.value };
     },
 
     'secrets:delete': async ({ name, environment, agent }, { principal }) => {
+      refuseReserved(name);
       const info = await plane.vault().delete(name, { environment, actor: principal.user, role: 'admin', ...(agent ? { agentId: agentId(agent)! } : {}) });
       await rollout('secrets', agent ? { agentId: agentId(agent)! } : {}, principal.user);
       return toSecretRow(info, agentNames());

@@ -2,29 +2,22 @@
 // ConsoleSession over the real handlers and a real control plane (process target, real runtime
 // processes). Proves the envelope, validation, roles, cancellation, disposal, deploy progress,
 // the playground, keys reaching running replicas, secrets masking, and live events.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployProgress, FleetChange, LiveEvent } from '../../../src-shared/ipc/console-types';
-import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
-import { createConsoleHandlers } from './handlers';
-import { connect, waitFor } from './test-support';
+import { connect, openConsoleTestPlane, waitFor, writeTestAgentProject } from './test-support';
+import type { ConsoleTestPlane } from './test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'console-echo';
-let root: string;
+let fixture: ConsoleTestPlane;
 let projectDir: string;
 let plane: ControlPlane;
-let handlers: ReturnType<typeof createConsoleHandlers>;
+let handlers: ConsoleTestPlane['handlers'];
 
 function writeProject(reply: string): void {
-  mkdirSync(projectDir, { recursive: true });
-  writeFileSync(
-    path.join(projectDir, 'Dockfile.yaml'),
-    `version: "1.0"
+  writeTestAgentProject(projectDir, {
+    dockfile: `version: "1.0"
 agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
 model: { provider: openai, name: gpt-4o-mini }
 io_schema:
@@ -36,28 +29,18 @@ auth:
   roles: [{ name: developer, permissions: [invoke] }]
 expose: { rest: true, host: 127.0.0.1 }
 `,
-  );
-  writeFileSync(path.join(projectDir, 'agent.mjs'), `export async function run(input) { return { reply: ${JSON.stringify(reply)} + ' ' + input.text }; }\n`);
+    module: `export async function run(input) { return { reply: ${JSON.stringify(reply)} + ' ' + input.text }; }\n`,
+  });
 }
 
 beforeAll(() => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
-  root = mkdtempSync(path.join(tmpdir(), 'agentdock-console-'));
-  projectDir = path.join(root, 'project');
+  fixture = openConsoleTestPlane({ name: 'console', runsAgents: true, telemetry: true, handlers: { fleetIntervalMs: 200 } });
+  ({ plane, handlers } = fixture);
+  projectDir = path.join(fixture.root, 'project');
   writeProject('one');
-  plane = openControlPlane({ dataDir: path.join(root, 'data'), env: { ...process.env, AGENTDOCK_MASTER_KEY: 'test-only-console-passphrase-0123' }, runtimeVersion: 'test', targets: { docker: undefined } });
-  plane.telemetry().start();
-  handlers = createConsoleHandlers(plane, { mode: 'serve', version: '9.9.9', fleetIntervalMs: 200, log: () => undefined });
 }, 120_000);
 
-afterAll(async () => {
-  handlers?.dispose();
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 const admin = () => connect(handlers, { user: 'ann', role: 'admin' });
 
@@ -178,6 +161,11 @@ describe('deploy, fleet, playground, keys and secrets through the contract', () 
     expect(set).toMatchObject({ ok: true, value: { masked: expect.stringMatching(/^fake.*\.\.\.xyz$/) } });
     const listed = await client.request('secrets:list', {});
     expect(listed).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ name: 'OPENAI_API_KEY', masked: set.ok ? set.value.masked : '', agent: null })]) });
+    // The deployed agent has an audit hash key in the vault: AgentDock's own, so neither listed nor reachable here.
+    expect(await plane.vault().list({ actor: 'test', role: 'viewer' })).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'AGENTDOCK_AUDIT_HASH_KEY' })]));
+    expect(listed.ok && listed.value.map((row) => row.name)).not.toContain('AGENTDOCK_AUDIT_HASH_KEY');
+    expect(await client.request('secrets:reveal', { name: 'AGENTDOCK_AUDIT_HASH_KEY', environment: 'dev', agent: AGENT })).toMatchObject({ ok: false, error: { code: 'E3001', message: expect.stringContaining("is AgentDock's own") } });
+    expect(await client.request('secrets:set', { name: 'AGENTDOCK_AUDIT_HASH_KEY', value: 'x', environment: 'dev', agent: AGENT })).toMatchObject({ ok: false, error: { code: 'E3001' } });
     expect(JSON.stringify(listed)).not.toContain('for-tests-only');
     expect(await client.request('secrets:reveal', { name: 'OPENAI_API_KEY', environment: 'dev' })).toEqual({ ok: true, value: { value: 'fake-openai-key-for-tests-only-xyz' } });
     expect(await client.request('secrets:set', { name: 'OPENAI_API_KEY', value: 'fake-rotated-key-for-tests-only-999', environment: 'dev', rotate: true })).toMatchObject({ ok: true, value: { masked: expect.stringMatching(/\.\.\.999$/) } });

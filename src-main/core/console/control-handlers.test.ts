@@ -4,27 +4,23 @@
 // through the SDK, calls its model through the runtime's LLM proxy (simulated provider), and makes
 // tool calls through the runtime's gate. Monitoring runs as in serve mode, so notifications come
 // from the real producers.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldControlEvents } from '../../../src-shared/ipc/control-fold';
 import type { ControlSnapshot, LiveEvent, NotificationChange } from '../../../src-shared/ipc/console-types';
-import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
 import { deploymentConfigDir } from '../controller/deployment-config';
 import { startMonitoring } from '../monitoring';
-import { createConsoleHandlers } from './handlers';
-import { connect, waitFor } from './test-support';
+import { connect, openConsoleTestPlane, waitFor, writeTestAgentProject } from './test-support';
+import type { ConsoleTestPlane } from './test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'control-agent';
 /** Below the worst case of one small gpt-4o-mini call: the first model call is refused for budget. */
 const TINY_BUDGET_USD = 0.00001;
-let root: string;
+let fixture: ConsoleTestPlane;
 let plane: ControlPlane;
-let handlers: ReturnType<typeof createConsoleHandlers>;
+let handlers: ConsoleTestPlane['handlers'];
 let monitoring: ReturnType<typeof startMonitoring>;
 
 const AGENT_SOURCE = `// Reports progress through the AgentDock SDK beside it in the deployed bundle, calls its model
@@ -52,14 +48,7 @@ export async function run(input, config) {
 }
 `;
 
-beforeAll(async () => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/sdk.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
-  root = mkdtempSync(path.join(tmpdir(), 'agentdock-control-'));
-  const projectDir = path.join(root, 'project');
-  mkdirSync(projectDir, { recursive: true });
-  writeFileSync(
-    path.join(projectDir, 'Dockfile.yaml'),
-    `version: "1.0"
+const DOCKFILE = `version: "1.0"
 agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langchain }
 model: { provider: openai, name: gpt-4o-mini }
 io_schema:
@@ -69,11 +58,12 @@ policies:
   tools: { allowed: [search_docs], deny_by_default: true }
 auth: { mode: api_key, api_keys: { enabled: true } }
 expose: { rest: true, host: 127.0.0.1 }
-`,
-  );
-  writeFileSync(path.join(projectDir, 'agent.mjs'), AGENT_SOURCE);
-  plane = openControlPlane({ dataDir: path.join(root, 'data'), env: { ...process.env, AGENTDOCK_MASTER_KEY: 'test-only-control-passphrase-0123' }, runtimeVersion: 'test', targets: { docker: undefined } });
-  handlers = createConsoleHandlers(plane, { mode: 'serve', version: '9.9.9', fleetIntervalMs: 200, log: () => undefined });
+`;
+
+beforeAll(async () => {
+  fixture = openConsoleTestPlane({ name: 'control', runsAgents: true, handlers: { fleetIntervalMs: 200 } });
+  ({ plane, handlers } = fixture);
+  const projectDir = writeTestAgentProject(path.join(fixture.root, 'project'), { dockfile: DOCKFILE, module: AGENT_SOURCE });
   // As serve mode runs it; the timers are long so the test drives alerts itself (checkAlerts).
   monitoring = startMonitoring(plane, { healthIntervalMs: 3_600_000, alertIntervalMs: 3_600_000 });
   await plane.controller().deploy(projectDir, { target: 'process', actor: 'ann', budgetUsd: TINY_BUDGET_USD });
@@ -82,12 +72,7 @@ expose: { rest: true, host: 127.0.0.1 }
 
 afterAll(async () => {
   monitoring?.dispose();
-  handlers?.dispose();
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
+  await fixture?.dispose();
 });
 
 const admin = () => connect(handlers, { user: 'ann', role: 'admin' });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { LiveEvent } from '../../../src-shared/ipc/console-types';
 import type { ControlPlane } from '../control-plane';
 import type { Disposable } from '../contracts';
+import { agentNameLookup } from '../store';
 import { accessHandlers } from './access-handlers';
 import { adminHandlers } from './admin-handlers';
 import { agentHandlers } from './agent-handlers';
@@ -34,15 +35,7 @@ export interface ConsoleHandlerOptions {
 export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandlerOptions): ConsoleHandlers & Disposable {
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const fleet = new FleetWatch(plane, { ...(options.fleetIntervalMs ? { intervalMs: options.fleetIntervalMs } : {}), onError: (error) => log(`console: fleet refresh failed: ${String(error)}`) });
-  const agentNames = new Map<string, string>();
-  const agentName = (agentId: string): string => {
-    let name = agentNames.get(agentId);
-    if (name === undefined) {
-      name = plane.repositories.agents.get(agentId)?.name ?? agentId;
-      agentNames.set(agentId, name);
-    }
-    return name;
-  };
+  const agentName = agentNameLookup(plane.repositories.agents);
   const control = controlHandlers(plane);
   return {
     requests: {

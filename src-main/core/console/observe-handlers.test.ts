@@ -3,24 +3,17 @@
 // (process target). Metrics come from the runtime's own events through telemetry ingest, log
 // lines from the replica's output, violations from requests the runtime's policy engine refused.
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleClient } from '../../../src-shared/ipc/client';
 import type { AgentPolicies, LogTailBatch } from '../../../src-shared/ipc/console-types';
 import type { ConsoleErrorBody } from '../../../src-shared/ipc/envelope';
-import { openControlPlane } from '../control-plane';
-import type { ControlPlane } from '../control-plane';
-import { createConsoleHandlers } from './handlers';
-import { connect, waitFor } from './test-support';
+import { connect, deployThroughConsole, openConsoleTestPlane, waitFor, writeTestAgentProject } from './test-support';
+import type { ConsoleTestPlane } from './test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'observe-echo';
-let root: string;
-let plane: ControlPlane;
-let handlers: ReturnType<typeof createConsoleHandlers>;
+let fixture: ConsoleTestPlane;
+let handlers: ConsoleTestPlane['handlers'];
 
 const DOCKFILE = `version: "1.0"
 agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
@@ -53,27 +46,13 @@ const AGENT_SOURCE = `export async function run(input, config) {
 `;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
-  root = mkdtempSync(path.join(tmpdir(), 'agentdock-observe-'));
-  const projectDir = path.join(root, 'project');
-  mkdirSync(projectDir, { recursive: true });
-  writeFileSync(path.join(projectDir, 'Dockfile.yaml'), DOCKFILE);
-  writeFileSync(path.join(projectDir, 'agent.mjs'), AGENT_SOURCE);
-  plane = openControlPlane({ dataDir: path.join(root, 'data'), env: { ...process.env, AGENTDOCK_MASTER_KEY: 'test-only-observe-passphrase-0123' }, runtimeVersion: 'test', targets: { docker: undefined } });
-  plane.telemetry().start();
-  handlers = createConsoleHandlers(plane, { mode: 'serve', version: '9.9.9', fleetIntervalMs: 200, log: () => undefined });
-  const deployed = await admin().client.request('deploy:create', { projectDir, target: 'process' });
-  if (!deployed.ok) throw new Error(`deploy failed: ${deployed.error.code} ${deployed.error.message}`);
+  fixture = openConsoleTestPlane({ name: 'observe', runsAgents: true, telemetry: true, handlers: { fleetIntervalMs: 200 } });
+  ({ handlers } = fixture);
+  const projectDir = writeTestAgentProject(path.join(fixture.root, 'project'), { dockfile: DOCKFILE, module: AGENT_SOURCE });
+  await deployThroughConsole(handlers, projectDir);
 }, 120_000);
 
-afterAll(async () => {
-  handlers?.dispose();
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 const admin = () => connect(handlers, { user: 'ann', role: 'admin' });
 

@@ -3,23 +3,33 @@
 // running a generator agent that calls the simulated model through the runtime's LLM proxy.
 // Proves the events arrive in order and the stream ends, that unsubscribing aborts the run in the
 // runtime (the agent sees its abort signal), and that a viewer is refused.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleErrorBody } from '../../../src-shared/ipc/envelope';
 import type { PlaygroundStreamEvent } from '../../../src-shared/ipc/console-types';
-import { openControlPlane } from '../control-plane';
-import type { ControlPlane } from '../control-plane';
-import { createConsoleHandlers } from './handlers';
-import { connect, waitFor } from './test-support';
+import { connect, deployThroughConsole, openConsoleTestPlane, waitFor, writeTestAgentProject } from './test-support';
+import type { ConsoleTestPlane } from './test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'stream-echo';
+let fixture: ConsoleTestPlane;
 let root: string;
-let plane: ControlPlane;
-let handlers: ReturnType<typeof createConsoleHandlers>;
+let handlers: ConsoleTestPlane['handlers'];
+
+const DOCKFILE = `version: "1.0"
+agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
+model: { provider: openai, name: gpt-4o-mini }
+io_schema:
+  input: { type: object, required: [text], properties: { text: { type: string }, hold: { type: string } } }
+  output: { type: object, properties: { reply: { type: string } } }
+policies:
+  safety: { redact_patterns: ["SECRET-[0-9]+"] }
+auth:
+  mode: api_key
+  api_keys: { enabled: true }
+  roles: [{ name: developer, permissions: [invoke] }]
+expose: { rest: true, streaming: sse, host: 127.0.0.1 }
+`;
 
 // A generator agent: one model call (real tokens and cost from the simulated provider), then one
 // token per word, then an output carrying a marker the redact policy removes. With `hold` it
@@ -44,42 +54,12 @@ export async function* run(input, config) {
 `;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
-  root = mkdtempSync(path.join(tmpdir(), 'agentdock-playground-stream-'));
-  const projectDir = path.join(root, 'project');
-  mkdirSync(projectDir, { recursive: true });
-  writeFileSync(
-    path.join(projectDir, 'Dockfile.yaml'),
-    `version: "1.0"
-agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
-model: { provider: openai, name: gpt-4o-mini }
-io_schema:
-  input: { type: object, required: [text], properties: { text: { type: string }, hold: { type: string } } }
-  output: { type: object, properties: { reply: { type: string } } }
-policies:
-  safety: { redact_patterns: ["SECRET-[0-9]+"] }
-auth:
-  mode: api_key
-  api_keys: { enabled: true }
-  roles: [{ name: developer, permissions: [invoke] }]
-expose: { rest: true, streaming: sse, host: 127.0.0.1 }
-`,
-  );
-  writeFileSync(path.join(projectDir, 'agent.mjs'), AGENT_SOURCE);
-  plane = openControlPlane({ dataDir: path.join(root, 'data'), env: { ...process.env, AGENTDOCK_MASTER_KEY: 'test-only-playground-passphrase-01' }, runtimeVersion: 'test', targets: { docker: undefined } });
-  handlers = createConsoleHandlers(plane, { mode: 'serve', version: '9.9.9', log: () => undefined });
-  const deployed = await connect(handlers, { user: 'ann', role: 'admin' }).client.request('deploy:create', { projectDir, target: 'process' });
-  if (!deployed.ok) throw new Error(`deploy failed: ${deployed.error.code} ${deployed.error.message}`);
+  fixture = openConsoleTestPlane({ name: 'playground-stream', runsAgents: true });
+  ({ root, handlers } = fixture);
+  await deployThroughConsole(handlers, writeTestAgentProject(path.join(root, 'project'), { dockfile: DOCKFILE, module: AGENT_SOURCE }));
 }, 120_000);
 
-afterAll(async () => {
-  handlers?.dispose();
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 /** Subscribes and collects every event; `ended` resolves with the end's error (undefined: a normal end). */
 function collect(role: 'admin' | 'developer' | 'viewer', input: { agent: string; input: Record<string, unknown> }) {

@@ -1,30 +1,22 @@
 // The editor's project requests over the real handlers: create a starter project (never over an
 // existing one), open it, validate a buffer, save only Dockfiles, each with the error a user needs.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleErrorBody, Result } from '../../../src-shared/ipc/envelope';
-import { openControlPlane } from '../control-plane';
-import type { ControlPlane } from '../control-plane';
-import { createConsoleHandlers } from './handlers';
-import { connect } from './test-support';
+import { connect, openConsoleTestPlane } from './test-support';
+import type { ConsoleTestPlane } from './test-support';
 
+let fixture: ConsoleTestPlane;
 let root: string;
-let plane: ControlPlane;
-let handlers: ReturnType<typeof createConsoleHandlers>;
+let handlers: ConsoleTestPlane['handlers'];
 
 beforeAll(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'agentdock-console-project-'));
-  plane = openControlPlane({ dataDir: path.join(root, 'data'), env: { AGENTDOCK_MASTER_KEY: 'test-only-console-passphrase-0123' }, runtimeVersion: 'test', targets: { docker: undefined } });
-  handlers = createConsoleHandlers(plane, { mode: 'serve', version: '9.9.9', log: () => undefined });
+  fixture = openConsoleTestPlane({ name: 'console-project' });
+  ({ root, handlers } = fixture);
 });
 
-afterAll(async () => {
-  handlers?.dispose();
-  await plane?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => fixture?.dispose());
 
 async function failure(answer: Promise<Result<unknown>>): Promise<ConsoleErrorBody> {
   const result = await answer;

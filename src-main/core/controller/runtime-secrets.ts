@@ -17,6 +17,11 @@ export const AUDIT_KEY_SECRET = 'AGENTDOCK_AUDIT_HASH_KEY';
 /** Vault names starting with this belong to AgentDock itself and never reach the agent's environment. */
 const RESERVED_PREFIX = 'AGENTDOCK_';
 
+/** Whether a vault name is AgentDock's own (audit hash key, alert channel and registry credentials). */
+export function isReservedSecretName(name: string): boolean {
+  return name.startsWith(RESERVED_PREFIX);
+}
+
 /**
  * secrets.json content for an agent in an environment. `jwtSecret` and `controlToken` are not in
  * the vault's agent secrets: the caller passes the ones the deployment already has.
@@ -31,7 +36,7 @@ export async function resolveRuntimeSecrets(
     auditHashKey = randomBytes(32).toString('hex');
     await vault.set(AUDIT_KEY_SECRET, auditHashKey, { environment: input.environment, agentId: input.agentId, actor: 'agentdock', role: 'admin' });
   }
-  const env = Object.fromEntries(Object.entries(all).filter(([name]) => !name.startsWith(RESERVED_PREFIX)));
+  const env = Object.fromEntries(Object.entries(all).filter(([name]) => !isReservedSecretName(name)));
   const openai = all[PROVIDER_KEY_SECRETS.openai];
   const anthropic = all[PROVIDER_KEY_SECRETS.anthropic];
   return {

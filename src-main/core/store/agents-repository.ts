@@ -137,3 +137,16 @@ export class AgentsRepository {
     return new CoreError('E2007', `An agent named "${name}" already exists. Choose another name, or delete the existing agent first.`, { name });
   }
 }
+
+/** An agent's name by id for event streams, each looked up once and remembered (an unknown id stands for itself). */
+export function agentNameLookup(agents: Pick<AgentsRepository, 'get'>): (agentId: string) => string {
+  const names = new Map<string, string>();
+  return (agentId) => {
+    let name = names.get(agentId);
+    if (name === undefined) {
+      name = agents.get(agentId)?.name ?? agentId;
+      names.set(agentId, name);
+    }
+    return name;
+  };
+}

@@ -72,6 +72,17 @@ describe('MetricsRegistry exposition', () => {
     expect(text).toContain('agentdock_tool_calls_total{agent="a\\"b",version="v\\\\1",tool="say \\"hi\\"\\\\n\\nnext",status="ok"} 1\n');
   });
 
+  it('exposes no budget limit until one is set (0 would read as a $0 limit), while counters start at 0', () => {
+    const metrics = createRuntimeMetrics({ agent: 'a', version: 'v1' });
+    const before = metrics.render();
+    expect(before).toContain(`# TYPE ${METRIC.budgetLimit} gauge\n`);
+    expect(before).not.toMatch(new RegExp(`^${METRIC.budgetLimit}\\{`, 'm'));
+    expect(before).toMatch(new RegExp(`^${METRIC.budgetSpent}\\{agent="a",version="v1"\\} 0$`, 'm'));
+    expect(promtool(before).status).toBe(0);
+    metrics.set(METRIC.budgetLimit, 50);
+    expect(metrics.render()).toMatch(new RegExp(`^${METRIC.budgetLimit}\\{agent="a",version="v1"\\} 50$`, 'm'));
+  });
+
   it('renders histograms as cumulative buckets with +Inf, _sum and _count', () => {
     const metrics = new MetricsRegistry({ agent: 'a', version: '1' });
     metrics.declare({ name: 'job_seconds', help: 'Job time.', type: 'histogram', labelNames: ['job'], buckets: [0.1, 1, 10] });

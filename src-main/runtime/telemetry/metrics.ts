@@ -21,6 +21,11 @@ export interface MetricDefinition {
   labelNames?: readonly string[];
   /** Histogram upper bounds (ascending); `+Inf` is implied. */
   buckets?: readonly number[];
+  /**
+   * An unlabelled gauge that has no value until set (a budget limit: 0 would read as "a $0 limit"):
+   * no sample is exposed before the first `set`. Others start at 0.
+   */
+  absentUntilSet?: boolean;
 }
 
 export interface MetricsRegistryOptions {
@@ -97,7 +102,7 @@ export class MetricsRegistry implements Metrics {
         throw new Error(`histogram ${name} needs finite, strictly ascending buckets`);
       }
     }
-    const full: Required<MetricDefinition> = { name, help: definition.help, type, labelNames, buckets };
+    const full: Required<MetricDefinition> = { name, help: definition.help, type, labelNames, buckets, absentUntilSet: definition.absentUntilSet ?? false };
     const existing = this.families.get(name);
     if (existing) {
       if (JSON.stringify(existing.definition) !== JSON.stringify(full)) throw new Error(`metric ${name} is already declared differently`);
@@ -158,7 +163,8 @@ export class MetricsRegistry implements Metrics {
     for (const family of this.families.values()) {
       const { name, help, type, labelNames, buckets } = family.definition;
       lines.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
-      const series = family.series.size === 0 && labelNames.length === 0 ? [emptySeries(family)] : [...family.series.values()];
+      const unset = family.series.size === 0 && labelNames.length === 0;
+      const series = unset ? (family.definition.absentUntilSet ? [] : [emptySeries(family)]) : [...family.series.values()];
       for (const entry of series) {
         const pairs: Array<readonly [string, string]> = [...this.constantLabels, ...labelNames.map((label, i) => [label, entry.labelValues[i] ?? ''] as const)];
         if (type !== 'histogram') {

@@ -36,7 +36,7 @@ export const RUNTIME_METRICS: readonly MetricDefinition[] = [
   { name: METRIC.breakerCostSaved, help: 'US dollars not spent on calls a circuit breaker blocked.', type: 'counter', labelNames: ['service'] },
   { name: METRIC.breakerCalls, help: 'Calls through a circuit breaker by the tier that served them (primary, cache, placeholder, failed).', type: 'counter', labelNames: ['service', 'tier'] },
   { name: METRIC.budgetSpent, help: 'US dollars spent in the current budget period.', type: 'gauge' },
-  { name: METRIC.budgetLimit, help: 'Budget limit of the current period in US dollars.', type: 'gauge' },
+  { name: METRIC.budgetLimit, help: 'Budget limit of the current period in US dollars (absent when the agent has no budget).', type: 'gauge', absentUntilSet: true },
   { name: METRIC.adapterRestarts, help: 'Times the agent adapter (Python subprocess) was restarted.', type: 'counter' },
   { name: METRIC.llmTokens, help: 'Tokens through the LLM proxy by direction (input, output) and model.', type: 'counter', labelNames: ['direction', 'model'] },
   { name: METRIC.llmCost, help: 'Cost of LLM calls through the proxy in US dollars, by model.', type: 'counter', labelNames: ['model'] },

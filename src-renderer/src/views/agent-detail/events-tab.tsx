@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import type { LiveEvent } from '../../../../src-shared/ipc/console-types';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleStream } from '../../console/requests';
 import { formatClock } from '../../format/format';
+import { FrameBatcher } from '../../hooks/frame-batcher';
 import { severityOf } from './event-severity';
 
 const KEEP = 500;
@@ -16,6 +17,9 @@ export function EventsTab({ agent }: { agent?: string }): ReactNode {
   const held = useRef<LiveEvent[]>([]);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
+  // Events arrive one WebSocket message each: render them once a frame, newest first.
+  const [batcher] = useState(() => new FrameBatcher<LiveEvent>((batch) => setEvents((current) => [...batch.reverse(), ...current].slice(0, KEEP))));
+  useEffect(() => () => batcher.dispose(), [batcher]);
 
   useConsoleStream(
     'telemetry:events',
@@ -26,7 +30,7 @@ export function EventsTab({ agent }: { agent?: string }): ReactNode {
         if (held.current.length > KEEP) held.current.splice(0, held.current.length - KEEP);
         return;
       }
-      setEvents((current) => [event, ...current].slice(0, KEEP));
+      batcher.push(event);
     },
     { onEnd: (error) => setEnded(error ? Object.assign(new Error(error.message), { code: error.code }) : null) },
   );
@@ -54,21 +58,28 @@ export function EventsTab({ agent }: { agent?: string }): ReactNode {
       {events.length === 0 ? <p className="muted">No events yet. Invoke {agent ?? 'an agent'} to see some.</p> : null}
       <ol className="event-log" aria-label={agent === undefined ? 'Fleet events' : `${agent} events`} aria-live={paused ? 'off' : 'polite'}>
         {events.map((event) => (
-          <li key={`${event.source}-${event.eventId}`} className={`event severity-${severityOf(event)}`} data-event-type={event.type} data-time={event.time}>
-            <details>
-              <summary>
-                <span className="mono muted">{formatClock(event.time)}</span> <span className="event-type">{event.type}</span>{' '}
-                {agent === undefined ? <span className="mono">{event.agent} </span> : null}
-                <span className="muted">{summaryOf(event)}</span>
-              </summary>
-              <pre className="mono">{JSON.stringify(event.data, null, 2)}</pre>
-            </details>
-          </li>
+          <EventRow key={`${event.source}-${event.eventId}`} event={event} showAgent={agent === undefined} />
         ))}
       </ol>
     </div>
   );
 }
+
+/** One event; memoised, so a new batch renders only its own rows (each row stringifies its data). */
+const EventRow = memo(function EventRow({ event, showAgent }: { event: LiveEvent; showAgent: boolean }): ReactNode {
+  return (
+    <li className={`event severity-${severityOf(event)}`} data-event-type={event.type} data-time={event.time}>
+      <details>
+        <summary>
+          <span className="mono muted">{formatClock(event.time)}</span> <span className="event-type">{event.type}</span>{' '}
+          {showAgent ? <span className="mono">{event.agent} </span> : null}
+          <span className="muted">{summaryOf(event)}</span>
+        </summary>
+        <pre className="mono">{JSON.stringify(event.data, null, 2)}</pre>
+      </details>
+    </li>
+  );
+});
 
 /** One line about the event: its message, or the fields that say what happened for the runtime's own types. */
 function summaryOf(event: LiveEvent): string {

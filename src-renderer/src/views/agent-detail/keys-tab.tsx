@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { AgentRole, ApiKeyRow } from '../../../../src-shared/ipc/console-types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
@@ -109,21 +109,13 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
           </tbody>
         </table>
       ) : null}
-      <ConfirmDialog
-        open={revoking !== null}
-        title="Revoke API key"
-        confirmLabel="Revoke"
-        danger
-        onCancel={() => setRevoking(null)}
-        onConfirm={() => {
-          if (revoking) revoke.mutate({ id: revoking.id });
-          setRevoking(null);
-        }}
-      >
-        <p>
-          Revoke key <code>{revoking?.prefix}…</code> ({revoking?.role})? Running replicas refuse it at once.
-        </p>
-      </ConfirmDialog>
+      <ConfirmRowDialog row={revoking} title="Revoke API key" confirmLabel="Revoke" onClose={() => setRevoking(null)} onConfirm={(key) => revoke.mutate({ id: key.id })}>
+        {(key) => (
+          <p>
+            Revoke key <code>{key.prefix}…</code> ({key.role})? Running replicas refuse it at once.
+          </p>
+        )}
+      </ConfirmRowDialog>
     </div>
   );
 }

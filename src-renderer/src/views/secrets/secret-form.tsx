@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { SecretRow } from '../../../../src-shared/ipc/console-types';
+import { FormActions } from '../../components/form-actions';
 
 export interface SecretFormValue {
   name: string;
@@ -48,14 +49,7 @@ export function SecretForm({ existing, mode, pending, onSubmit, onCancel }: { ex
         <input className="input mono" type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} required />
       </label>
       {mode === 'rotate' ? <p className="muted">Running replicas get the new value without a restart.</p> : null}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending || !value || !name}>
-          {mode === 'add' ? 'Save secret' : mode === 'rotate' ? 'Rotate' : 'Save'}
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel={mode === 'add' ? 'Save secret' : mode === 'rotate' ? 'Rotate' : 'Save'} disabled={pending || !value || !name} onCancel={onCancel} />
     </form>
   );
 }

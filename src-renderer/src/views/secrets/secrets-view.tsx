@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { SecretRow } from '../../../../src-shared/ipc/console-types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
 import { useCan } from '../../console/use-role';
@@ -132,22 +132,14 @@ export function SecretsView({ embedded = false }: { embedded?: boolean }): React
           </tbody>
         </table>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== null}
-        title="Delete secret"
-        confirmLabel="Delete"
-        danger
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => {
-          if (deleting) remove.mutate(identity(deleting));
-          setDeleting(null);
-        }}
-      >
-        <p>
-          Delete <code>{deleting?.name}</code> ({deleting?.environment}
-          {deleting?.agent ? `, ${deleting.agent}` : ''})? Agents that use it fail at their next start until it is set again.
-        </p>
-      </ConfirmDialog>
+      <ConfirmRowDialog row={deleting} title="Delete secret" confirmLabel="Delete" onClose={() => setDeleting(null)} onConfirm={(secret) => remove.mutate(identity(secret))}>
+        {(secret) => (
+          <p>
+            Delete <code>{secret.name}</code> ({secret.environment}
+            {secret.agent ? `, ${secret.agent}` : ''})? Agents that use it fail at their next start until it is set again.
+          </p>
+        )}
+      </ConfirmRowDialog>
     </section>
   );
 }

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { AlertChannelRow, ChannelTestResult } from '../../../../src-shared/ipc/admin-types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { RowActionsCell } from '../../components/row-actions-cell';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
 import { toast } from '../../state/toast-store';
 import { ChannelForm } from './channel-form';
+import { SectionHeader } from './section-header';
 
 /** Where alerts go: Slack-compatible webhooks and SMTP. The URL or password is in the vault; only the host is shown. */
 export function AlertChannelsSection({ canEdit }: { canEdit: boolean }): ReactNode {
@@ -39,15 +41,7 @@ export function AlertChannelsSection({ canEdit }: { canEdit: boolean }): ReactNo
 
   return (
     <section className="admin-section" aria-labelledby="settings-channels">
-      <div className="section-header">
-        <h2 id="settings-channels">Alert channels</h2>
-        <span className="spacer" />
-        {canEdit && !adding ? (
-          <button type="button" className="button small" onClick={() => setAdding(true)}>
-            Add channel
-          </button>
-        ) : null}
-      </div>
+      <SectionHeader id="settings-channels" title="Alert channels" addLabel="Add channel" onAdd={canEdit && !adding ? () => setAdding(true) : null} />
       <p className="muted">Budget, error-rate and latency alerts go to these, once per threshold crossing.</p>
       {adding ? <ChannelForm pending={add.isPending} onCancel={() => setAdding(false)} onSubmit={(value) => add.mutate(value)} /> : null}
       {channels.isError ? <ErrorMessage error={channels.error} title="Could not load the alert channels" onRetry={() => void channels.refetch()} /> : null}
@@ -89,29 +83,17 @@ export function AlertChannelsSection({ canEdit }: { canEdit: boolean }): ReactNo
                     ) : null}
                   </td>
                   {canEdit ? (
-                    <td className="cell-actions">
-                      <div>
-                        <button type="button" className="button small" aria-label={`Send a test message to ${channel.name}`} onClick={() => test.mutate({ name: channel.name })} disabled={testing}>
-                          Test
-                        </button>
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`${channel.enabled ? 'Disable' : 'Enable'} ${channel.name}`}
-                          onClick={() =>
-                            update.mutate({
-                              name: channel.name,
-                              enabled: !channel.enabled,
-                            })
-                          }
-                        >
-                          {channel.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                        <button type="button" className="button small danger" aria-label={`Remove ${channel.name}`} onClick={() => setRemoving(channel)}>
-                          Remove
-                        </button>
-                      </div>
-                    </td>
+                    <RowActionsCell>
+                      <button type="button" className="button small" aria-label={`Send a test message to ${channel.name}`} onClick={() => test.mutate({ name: channel.name })} disabled={testing}>
+                        Test
+                      </button>
+                      <button type="button" className="button small" aria-label={`${channel.enabled ? 'Disable' : 'Enable'} ${channel.name}`} onClick={() => update.mutate({ name: channel.name, enabled: !channel.enabled })}>
+                        {channel.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                      <button type="button" className="button small danger" aria-label={`Remove ${channel.name}`} onClick={() => setRemoving(channel)}>
+                        Remove
+                      </button>
+                    </RowActionsCell>
                   ) : null}
                 </tr>
               );
@@ -119,21 +101,13 @@ export function AlertChannelsSection({ canEdit }: { canEdit: boolean }): ReactNo
           </tbody>
         </table>
       ) : null}
-      <ConfirmDialog
-        open={removing !== null}
-        title="Remove alert channel"
-        confirmLabel="Remove"
-        danger
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          if (removing) remove.mutate({ name: removing.name });
-          setRemoving(null);
-        }}
-      >
-        <p>
-          Remove <code>{removing?.name}</code> ({removing?.destination})? Alerts stop going there, and its {removing?.kind === 'webhook' ? 'URL' : 'password'} is deleted from the vault.
-        </p>
-      </ConfirmDialog>
+      <ConfirmRowDialog row={removing} title="Remove alert channel" confirmLabel="Remove" onClose={() => setRemoving(null)} onConfirm={(channel) => remove.mutate({ name: channel.name })}>
+        {(channel) => (
+          <p>
+            Remove <code>{channel.name}</code> ({channel.destination})? Alerts stop going there, and its {channel.kind === 'webhook' ? 'URL' : 'password'} is deleted from the vault.
+          </p>
+        )}
+      </ConfirmRowDialog>
     </section>
   );
 }

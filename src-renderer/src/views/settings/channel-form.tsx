@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { AlertSeverity } from '../../../../src-shared/ipc/admin-types';
 import type { RequestInput } from '../../../../src-shared/ipc/contract';
+import { FormActions } from '../../components/form-actions';
 import { parseRecipients } from './settings-form';
 
 type Tls = 'starttls' | 'tls' | 'none';
@@ -108,14 +109,7 @@ export function ChannelForm({ pending, onSubmit, onCancel }: { pending: boolean;
           </div>
         </>
       )}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          Add channel
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Add channel" disabled={pending} onCancel={onCancel} />
     </form>
   );
 }

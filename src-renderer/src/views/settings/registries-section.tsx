@@ -2,10 +2,13 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { RegistryRow } from '../../../../src-shared/ipc/admin-types';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
+import { FormActions } from '../../components/form-actions';
+import { RowActionsCell } from '../../components/row-actions-cell';
 import { useConsoleMutation } from '../../console/requests';
 import { formatDateTime } from '../../format/format';
 import { toast } from '../../state/toast-store';
+import { SectionHeader } from './section-header';
 
 /** Container registry logins; a password goes to the vault and is never shown again (only "set"). */
 export function RegistriesSection({ registries, canEdit }: { registries: RegistryRow[]; canEdit: boolean }): ReactNode {
@@ -14,43 +17,23 @@ export function RegistriesSection({ registries, canEdit }: { registries: Registr
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<RegistryRow | null>(null);
   const [removing, setRemoving] = useState<RegistryRow | null>(null);
-  const add = useConsoleMutation('registries:add', {
-    onSuccess: (row) => {
-      toast({
-        tone: 'success',
-        title: `${row.url} added`,
-        message: row.hasPassword ? 'The password is in the vault.' : 'No password stored.',
-      });
-      setAdding(false);
+  /** Says what was saved, closes its form and reloads the list. */
+  const saved =
+    (done: string, passwordStored: string, closeForm: () => void) =>
+    (row: RegistryRow): void => {
+      toast({ tone: 'success', title: `${row.url} ${done}`, message: row.hasPassword ? passwordStored : 'No password stored.' });
+      closeForm();
       refresh();
-    },
-  });
-  const update = useConsoleMutation('registries:update', {
-    onSuccess: (row) => {
-      toast({
-        tone: 'success',
-        title: `${row.url} updated`,
-        message: row.hasPassword ? 'A password is stored in the vault.' : 'No password stored.',
-      });
-      setEditing(null);
-      refresh();
-    },
-  });
+    };
+  const add = useConsoleMutation('registries:add', { onSuccess: saved('added', 'The password is in the vault.', () => setAdding(false)) });
+  const update = useConsoleMutation('registries:update', { onSuccess: saved('updated', 'A password is stored in the vault.', () => setEditing(null)) });
   const remove = useConsoleMutation('registries:remove', {
     onSuccess: refresh,
   });
 
   return (
     <section className="admin-section" aria-labelledby="settings-registries">
-      <div className="section-header">
-        <h2 id="settings-registries">Container registries</h2>
-        <span className="spacer" />
-        {canEdit && !adding ? (
-          <button type="button" className="button small" onClick={() => setAdding(true)}>
-            Add registry
-          </button>
-        ) : null}
-      </div>
+      <SectionHeader id="settings-registries" title="Container registries" addLabel="Add registry" onAdd={canEdit && !adding ? () => setAdding(true) : null} />
       <p className="muted">Logins for pushing and pulling agent images. Passwords and tokens are kept in the encrypted vault.</p>
       {adding ? <RegistryForm pending={add.isPending} onCancel={() => setAdding(false)} onSubmit={(value) => add.mutate(value)} /> : null}
       {registries.length === 0 ? (
@@ -74,16 +57,14 @@ export function RegistriesSection({ registries, canEdit }: { registries: Registr
                 <td>{registry.hasPassword ? <span className="badge found">set (in vault)</span> : <span className="badge">none</span>}</td>
                 <td className="mono">{formatDateTime(registry.updatedAt)}</td>
                 {canEdit ? (
-                  <td className="cell-actions">
-                    <div>
-                      <button type="button" className="button small" aria-label={`Change login of ${registry.url}`} onClick={() => setEditing(registry)}>
-                        Change login
-                      </button>
-                      <button type="button" className="button small danger" aria-label={`Remove ${registry.url}`} onClick={() => setRemoving(registry)}>
-                        Remove
-                      </button>
-                    </div>
-                  </td>
+                  <RowActionsCell>
+                    <button type="button" className="button small" aria-label={`Change login of ${registry.url}`} onClick={() => setEditing(registry)}>
+                      Change login
+                    </button>
+                    <button type="button" className="button small danger" aria-label={`Remove ${registry.url}`} onClick={() => setRemoving(registry)}>
+                      Remove
+                    </button>
+                  </RowActionsCell>
                 ) : null}
               </tr>
             ))}
@@ -91,21 +72,13 @@ export function RegistriesSection({ registries, canEdit }: { registries: Registr
         </table>
       )}
       {editing ? <LoginForm key={editing.id} registry={editing} pending={update.isPending} onCancel={() => setEditing(null)} onSubmit={(patch) => update.mutate({ id: editing.id, ...patch })} /> : null}
-      <ConfirmDialog
-        open={removing !== null}
-        title="Remove registry"
-        confirmLabel="Remove"
-        danger
-        onCancel={() => setRemoving(null)}
-        onConfirm={() => {
-          if (removing) remove.mutate({ id: removing.id });
-          setRemoving(null);
-        }}
-      >
-        <p>
-          Remove the login for <code>{removing?.url}</code>? Its password is deleted from the vault.
-        </p>
-      </ConfirmDialog>
+      <ConfirmRowDialog row={removing} title="Remove registry" confirmLabel="Remove" onClose={() => setRemoving(null)} onConfirm={(registry) => remove.mutate({ id: registry.id })}>
+        {(registry) => (
+          <p>
+            Remove the login for <code>{registry.url}</code>? Its password is deleted from the vault.
+          </p>
+        )}
+      </ConfirmRowDialog>
     </section>
   );
 }
@@ -141,14 +114,7 @@ function RegistryForm({ pending, onSubmit, onCancel }: { pending: boolean; onSub
           <input className="input mono" type="password" value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="new-password" />
         </label>
       </div>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending || !url.trim()}>
-          Add registry
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Add registry" disabled={pending || !url.trim()} onCancel={onCancel} />
     </form>
   );
 }
@@ -196,14 +162,7 @@ function LoginForm({ registry, pending, onSubmit, onCancel }: { registry: Regist
           </label>
         ) : null}
       </div>
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          Save login
-        </button>
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Save login" disabled={pending} onCancel={onCancel} />
     </form>
   );
 }

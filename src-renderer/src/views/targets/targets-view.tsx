@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import type { KubeConnectionTest, KubeContextRow, TargetsStatus } from '../../../../src-shared/ipc/admin-types';
 import { ErrorMessage } from '../../components/error-message';
+import { RowActionsCell } from '../../components/row-actions-cell';
 import { callConsole, describeError, useConsoleQuery } from '../../console/requests';
 import { useCan } from '../../console/use-role';
 import { useUi } from '../../state/ui-store';
@@ -196,13 +197,11 @@ function ContextRow({
         {state.detail ? <span className="connection-detail">{state.detail}</span> : null}
       </td>
       {canTest ? (
-        <td className="cell-actions">
-          <div>
-            <button type="button" className="button small" aria-label={`Test connection to ${context.name}`} onClick={onTest} disabled={testing}>
-              Test connection
-            </button>
-          </div>
-        </td>
+        <RowActionsCell>
+          <button type="button" className="button small" aria-label={`Test connection to ${context.name}`} onClick={onTest} disabled={testing}>
+            Test connection
+          </button>
+        </RowActionsCell>
       ) : null}
     </tr>
   );

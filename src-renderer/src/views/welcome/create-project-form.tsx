@@ -2,20 +2,15 @@ import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleMutation } from '../../console/requests';
-import { useUi } from '../../state/ui-store';
+import { useOpenInEditor } from './use-open-in-editor';
 
 /** Creates a starter agent project in a folder (`project:init`, like `agentdock init`) and opens its Dockfile. */
 export function CreateProjectForm(): ReactNode {
-  const { setProject, navigate } = useUi();
   const [directory, setDirectory] = useState('');
   const [framework, setFramework] = useState<'langgraph' | 'langchain'>('langgraph');
   const [language, setLanguage] = useState<'typescript' | 'python'>('typescript');
-  const create = useConsoleMutation('project:init', {
-    onSuccess: (file) => {
-      setProject(file);
-      navigate({ view: 'editor' });
-    },
-  });
+  const openInEditor = useOpenInEditor();
+  const create = useConsoleMutation('project:init', { onSuccess: openInEditor });
   return (
     <form
       className="inline-form"

@@ -3,17 +3,14 @@ import type { ReactNode } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useConsoleMutation } from '../../console/requests';
 import { useUi } from '../../state/ui-store';
+import { useOpenInEditor } from './use-open-in-editor';
 
 /** A path input that opens an agent project's Dockfile in the editor (`project:open`). */
 export function OpenProjectForm({ autoFocus }: { autoFocus?: boolean }): ReactNode {
-  const { setProject, navigate, project } = useUi();
+  const { project } = useUi();
   const [path, setPath] = useState(project?.projectDir ?? '');
-  const open = useConsoleMutation('project:open', {
-    onSuccess: (file) => {
-      setProject(file);
-      navigate({ view: 'editor' });
-    },
-  });
+  const openInEditor = useOpenInEditor();
+  const open = useConsoleMutation('project:open', { onSuccess: openInEditor });
   return (
     <form
       className="inline-form"
