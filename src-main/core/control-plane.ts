@@ -23,6 +23,7 @@ import { DockerTarget } from './targets/docker/docker-target';
 import { homeLabel } from './targets/docker/labels';
 import { ProcessTarget } from './targets/process/process-target';
 import { TelemetryService } from './telemetry/telemetry-service';
+import type { TelemetryServiceOptions } from './telemetry/telemetry-service';
 import { passphraseKeyProviderFromEnv, Vault } from './vault';
 import type { MasterKeyProvider } from './vault';
 
@@ -42,6 +43,8 @@ export interface ControlPlaneOptions {
    * adopt what runs, restart what died, roll back interrupted deploys. See `initialReconcile`.
    */
   reconcileOnOpen?: boolean;
+  /** How often telemetry looks for new replicas and scrapes metrics (defaults 5 s and 15 s). */
+  telemetry?: Pick<TelemetryServiceOptions, 'pollIntervalMs' | 'scrapeIntervalMs'>;
 }
 
 export interface ControlPlane {
@@ -124,7 +127,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
         ...(env.AGENTDOCK_PYTHON ? { pythonPath: env.AGENTDOCK_PYTHON } : {}),
       })),
     operations: () => (operations ??= new AgentOperations({ repositories, targets, dataDir, vault: openVault })),
-    telemetry: () => (telemetry ??= new TelemetryService({ repositories, targets, dataDir })),
+    telemetry: () => (telemetry ??= new TelemetryService({ repositories, targets, dataDir, ...options.telemetry })),
     reconcile: reconcileNow,
     cleanup: (cleanupOptions) => cleanup({ dataDir, repositories, targets }, cleanupOptions),
     ...(initialReconcile ? { initialReconcile } : {}),

@@ -55,8 +55,3 @@ export async function fleetRows(plane: ControlPlane, options: { agentIds?: reado
     }),
   ).then((rows) => rows.sort((a, b) => a.agent.localeCompare(b.agent)));
 }
-
-/** Whether two rows differ in anything the table shows. */
-export function sameRow(a: AgentRow, b: AgentRow): boolean {
-  return (Object.keys(a) as (keyof AgentRow)[]).every((key) => a[key] === b[key]);
-}

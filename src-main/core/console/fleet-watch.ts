@@ -7,7 +7,8 @@
 import type { AgentRow, FleetChange } from '../../../src-shared/ipc/console-types';
 import type { ControlPlane } from '../control-plane';
 import type { Disposable } from '../contracts';
-import { fleetRows, sameRow } from './fleet-rows';
+import { sameRow } from '../../../src-shared/ipc/fleet-row-equality';
+import { fleetRows } from './fleet-rows';
 
 export class FleetWatch implements Disposable {
   private readonly listeners = new Set<(change: FleetChange) => void>();
@@ -35,6 +36,8 @@ export class FleetWatch implements Disposable {
     if (!this.timer) {
       this.timer = setInterval(() => this.poke(), this.options.intervalMs ?? 2000);
       this.timer.unref();
+      // The first listener after a quiet spell: catch up now (and have telemetry follow new replicas), not in one interval.
+      this.poke();
     }
     return {
       dispose: () => {
@@ -72,10 +75,14 @@ export class FleetWatch implements Disposable {
     const rows = await fleetRows(this.plane);
     const after = new Map(rows.map((row) => [row.agentId, row]));
     this.rows = after;
+    let replicasMoved = false;
     for (const row of rows) {
       const previous = before.get(row.agentId);
       if (!previous || !sameRow(previous, row)) this.emit({ type: 'upsert', row });
+      replicasMoved ||= previous === undefined ? row.deploymentId !== null : previous.deploymentId !== row.deploymentId || previous.replicasReady !== row.replicasReady;
     }
+    // New replicas (a deploy here or by the CLI): their events should reach open panels now, not at telemetry's next poll.
+    if (replicasMoved) this.plane.telemetry().nudge();
     for (const agentId of before.keys()) if (!after.has(agentId)) this.emit({ type: 'remove', agentId });
   }
 

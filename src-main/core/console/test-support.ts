@@ -11,7 +11,7 @@ import { ConsoleClient } from '../../../src-shared/ipc/client';
 import type { ConsoleTransport } from '../../../src-shared/ipc/client';
 import type { ServerMessage } from '../../../src-shared/ipc/protocol';
 import { openControlPlane } from '../control-plane';
-import type { ControlPlane } from '../control-plane';
+import type { ControlPlane, ControlPlaneOptions } from '../control-plane';
 import type { Disposable } from '../contracts';
 import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import { ConsoleSession } from './console-session';
@@ -95,6 +95,8 @@ export interface ConsoleTestPlaneOptions {
   telemetry?: boolean;
   /** Over the defaults: serve mode, version 9.9.9, a silent log. */
   handlers?: Partial<ConsoleHandlerOptions>;
+  /** Telemetry's poll and scrape intervals (defaults 5 s and 15 s). */
+  telemetryIntervals?: ControlPlaneOptions['telemetry'];
 }
 
 export interface ConsoleTestPlane {
@@ -113,7 +115,7 @@ export function openConsoleTestPlane(options: ConsoleTestPlaneOptions): ConsoleT
   let plane: ControlPlane;
   try {
     const env = { ...(options.runsAgents ? process.env : {}), AGENTDOCK_MASTER_KEY: 'test-only-console-passphrase-0123' };
-    plane = openControlPlane({ dataDir: path.join(root, 'data'), env, runtimeVersion: 'test', targets: { docker: undefined } });
+    plane = openControlPlane({ dataDir: path.join(root, 'data'), env, runtimeVersion: 'test', targets: { docker: undefined }, ...(options.telemetryIntervals && { telemetry: options.telemetryIntervals }) });
   } catch (error) {
     rmSync(root, { recursive: true, force: true });
     throw error;

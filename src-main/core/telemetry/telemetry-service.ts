@@ -101,6 +101,14 @@ export class TelemetryService {
       .catch((error: unknown) => this.log({ level: 'error', message: `telemetry: cannot list the fleet: ${errorMessage(error)}` }));
   }
 
+  /**
+   * A deployment changed (the console saw a deploy, rollback or lifecycle action, maybe by another
+   * process): follow it now instead of at the next poll. Nothing happens unless started.
+   */
+  nudge(): void {
+    if (this.timers.length > 0) this.refreshQuietly();
+  }
+
   /** Re-reads the store and the targets now; subscribes to new replicas and drops gone ones. Calls coalesce. */
   refresh(): Promise<void> {
     if (this.queued) return this.queued;

@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { AgentDetail, AgentRow } from '../../../src-shared/ipc/console-types';
 import { filterFleet } from '../views/agents/fleet-filter';
-import { applyFleetChange, applyFleetChangeToDetail, patchFleetCache } from './fleet-cache';
+import { applyFleetChangeToDetail, applyFleetChanges, patchFleetCache } from './fleet-cache';
 
 function row(agent: string, overrides: Partial<AgentRow> = {}): AgentRow {
   return {
@@ -26,10 +26,10 @@ function row(agent: string, overrides: Partial<AgentRow> = {}): AgentRow {
   };
 }
 
-describe('applyFleetChange', () => {
+describe('applyFleetChanges', () => {
   it('replaces a row in place on upsert', () => {
     const rows = [row('alpha'), row('beta')];
-    const next = applyFleetChange(rows, { type: 'upsert', row: row('beta', { health: 'degraded' }) });
+    const next = applyFleetChanges(rows, [{ type: 'upsert', row: row('beta', { health: 'degraded' }) }]);
     expect(next?.map((r) => [r.agent, r.health])).toEqual([
       ['alpha', 'healthy'],
       ['beta', 'degraded'],
@@ -39,15 +39,31 @@ describe('applyFleetChange', () => {
 
   it('inserts a new row in name order and removes by id', () => {
     const rows = [row('alpha'), row('gamma')];
-    const inserted = applyFleetChange(rows, { type: 'upsert', row: row('beta') });
+    const inserted = applyFleetChanges(rows, [{ type: 'upsert', row: row('beta') }]);
     expect(inserted?.map((r) => r.agent)).toEqual(['alpha', 'beta', 'gamma']);
-    const removed = applyFleetChange(inserted, { type: 'remove', agentId: 'id-alpha' });
+    const removed = applyFleetChanges(inserted, [{ type: 'remove', agentId: 'id-alpha' }]);
     expect(removed?.map((r) => r.agent)).toEqual(['beta', 'gamma']);
-    expect(applyFleetChange(removed, { type: 'remove', agentId: 'id-nobody' })?.length).toBe(2);
+    expect(applyFleetChanges(removed, [{ type: 'remove', agentId: 'id-nobody' }])).toBe(removed);
+  });
+
+  it('applies a batch at once and hands back the same array when every row is already there', () => {
+    const rows = [row('alpha'), row('beta')];
+    expect(applyFleetChanges(rows, [{ type: 'upsert', row: row('alpha') }, { type: 'upsert', row: row('beta') }])).toBe(rows);
+    const next = applyFleetChanges(rows, [
+      { type: 'upsert', row: row('delta') },
+      { type: 'remove', agentId: 'id-alpha' },
+      { type: 'upsert', row: row('beta', { requests: 5 }) },
+      { type: 'upsert', row: row('charlie') },
+    ]);
+    expect(next?.map((r) => [r.agent, r.requests])).toEqual([
+      ['beta', 5],
+      ['charlie', 0],
+      ['delta', 0],
+    ]);
   });
 
   it('leaves a not-yet-loaded table alone', () => {
-    expect(applyFleetChange(undefined, { type: 'upsert', row: row('alpha') })).toBeUndefined();
+    expect(applyFleetChanges(undefined, [{ type: 'upsert', row: row('alpha') }])).toBeUndefined();
   });
 
   it('updates the open detail only for its own agent', () => {
@@ -60,8 +76,8 @@ describe('applyFleetChange', () => {
     const queryClient = new QueryClient();
     queryClient.setQueryData(['agents:list'], [row('alpha')]);
     queryClient.setQueryData(['agents:get', { agent: 'alpha' }], { row: row('alpha'), versions: [], deployments: [], dockfileYaml: null, inputSchema: null, outputSchema: null });
-    patchFleetCache(queryClient, { type: 'upsert', row: row('alpha', { health: 'unhealthy' }) });
-    patchFleetCache(queryClient, { type: 'upsert', row: row('zeta') });
+    patchFleetCache(queryClient, [{ type: 'upsert', row: row('alpha', { health: 'unhealthy' }) }]);
+    patchFleetCache(queryClient, [{ type: 'upsert', row: row('zeta') }]);
     expect(queryClient.getQueryData<AgentRow[]>(['agents:list'])?.map((r) => [r.agent, r.health])).toEqual([
       ['alpha', 'unhealthy'],
       ['zeta', 'healthy'],

@@ -1,8 +1,10 @@
-import { Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useConnection } from '../console/connection-manager';
 import { patchFleetCache } from '../console/fleet-cache';
+import { FrameBatcher } from '../hooks/frame-batcher';
+import type { FleetChange } from '../../../src-shared/ipc/console-types';
 import { useNotificationFeed } from '../console/notification-feed';
 import { useConsoleStream } from '../console/requests';
 import { ViewErrorBoundary } from '../components/view-error-boundary';
@@ -38,7 +40,10 @@ export function Shell(): ReactNode {
   }, [generation, queryClient]);
 
   // One fleet subscription for the whole window: table, detail and palette read the patched cache.
-  useConsoleStream('fleet:changes', {}, (change) => patchFleetCache(queryClient, change));
+  // One cache patch a frame, however many rows a refresh sends.
+  const [fleetBatcher] = useState(() => new FrameBatcher<FleetChange>((changes) => patchFleetCache(queryClient, changes)));
+  useEffect(() => () => fleetBatcher.dispose(), [fleetBatcher]);
+  useConsoleStream('fleet:changes', {}, (change) => fleetBatcher.push(change));
   // Likewise one notifications subscription: lists patched, pop-ups for what needs attention.
   useNotificationFeed();
 
