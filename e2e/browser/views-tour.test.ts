@@ -21,6 +21,8 @@ let browser: Browser | undefined;
 let page: Page;
 let errors: string[] = [];
 let workDir: string;
+let endpoint = '';
+let cliKey = '';
 
 async function invoke(endpoint: string, key: string, text: string): Promise<number> {
   const response = await fetch(`${endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ text }) });
@@ -59,8 +61,9 @@ expose: { rest: true, host: 127.0.0.1 }
   );
   writeFileSync(path.join(project, 'agent.mjs'), "export async function run(input) { console.log('echoing', input.text.length, 'characters'); return { reply: `echo: ${input.text}` }; }\n");
   const deployed = JSON.parse(serve.cli(['deploy', project, '--json'])) as { endpoints: string[] };
-  const { key } = JSON.parse(serve.cli(['key', 'create', AGENT, '--role', 'developer', '--json'])) as { key: string };
-  const endpoint = deployed.endpoints[0]!;
+  const { key } = JSON.parse(serve.cli(['key', 'create', AGENT, '--role', 'developer', '--label', 'from-cli', '--json'])) as { key: string };
+  cliKey = key;
+  endpoint = deployed.endpoints[0]!;
   let status = 0;
   for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
     status = await invoke(endpoint, key, 'warm up');
@@ -138,18 +141,40 @@ describe('an agent that ran, tab by tab', () => {
   });
 });
 
+describe('keys', () => {
+  it('rotates the key the CLI made: the new one is shown once and works, the old one is refused (499)', async () => {
+    await page.getByRole('tab', { name: 'Keys', exact: true }).click();
+    const row = page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'from-cli' });
+    await row.getByRole('button', { name: /^Rotate key adk_/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('The old key keeps working for').selectOption('0');
+    await screenshot(page, 'tour-06-key-rotate');
+    await dialog.getByRole('button', { name: 'Rotate', exact: true }).click();
+    const raw = (await page.getByTestId('raw-api-key').innerText()).trim();
+    expect(raw).toMatch(/^adk_/);
+    expect(raw).not.toBe(cliKey);
+    let statuses: [number, number] = [0, 0];
+    for (let attempt = 0; attempt < 50 && (statuses[0] !== 499 || statuses[1] !== 200); attempt++) {
+      statuses = [await invoke(endpoint, cliKey, 'old key'), await invoke(endpoint, raw, 'new key')];
+      if (statuses[0] !== 499 || statuses[1] !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(statuses).toEqual([499, 200]);
+    await page.getByRole('table', { name: 'API keys' }).getByText('revoked').waitFor();
+  });
+});
+
 describe('the rest of the console through the command palette', () => {
   it('Targets shows the local process target', async () => {
     await viaPalette('Go to Targets', 'Targets');
     await page.getByText('Local process').first().waitFor();
-    await screenshot(page, 'tour-06-targets');
+    await screenshot(page, 'tour-07-targets');
   });
 
   it('Settings shows retention and base images', async () => {
     await viaPalette('Go to Settings', 'Settings');
     await page.getByText(/retention/i).first().waitFor();
     await page.getByText(/base image/i).first().waitFor();
-    await screenshot(page, 'tour-07-settings');
+    await screenshot(page, 'tour-08-settings');
   });
 
   it('Audit log lists the deploy and the key the CLI made', async () => {
@@ -157,7 +182,7 @@ describe('the rest of the console through the command palette', () => {
     const entries = page.getByLabel('Audit entries');
     await entries.getByText(/deploy/).first().waitFor();
     await entries.getByText(/key:create/).first().waitFor();
-    await screenshot(page, 'tour-08-audit');
+    await screenshot(page, 'tour-09-audit');
   });
 
   it('the fleet control panel in the light theme, with no console errors anywhere', async () => {
@@ -166,7 +191,7 @@ describe('the rest of the console through the command palette', () => {
     await page.keyboard.press('Enter');
     await viaPalette('Go to Control panel', 'Control panel');
     expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('light');
-    await screenshot(page, 'tour-09-control-panel-light');
+    await screenshot(page, 'tour-10-control-panel-light');
     expect(errors).toEqual([]);
   });
 });

@@ -168,6 +168,8 @@ export interface ApiKeyRow {
   id: string;
   prefix: string;
   role: string;
+  /** What the key is for ("ci", "partner portal"), when its creator said. */
+  label: string | null;
   createdBy: string;
   createdAt: string;
   lastUsedAt: string | null;

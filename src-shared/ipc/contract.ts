@@ -129,6 +129,11 @@ export const consoleContract = {
       role: REQUEST_ROLES['keys:create'],
       summary: 'Create a key; the raw key is in this answer only. Reaches running replicas at once.',
     }),
+    'keys:rotate': request<{ key: ApiKeyRow; raw: string; previous: ApiKeyRow }>()({
+      input: z.object({ id: z.string().min(1).max(100), graceMinutes: z.number().int().min(0).max(10_080).optional() }).strict(),
+      role: REQUEST_ROLES['keys:rotate'],
+      summary: 'Replace a key with a new one (same role and label); the old one works for graceMinutes more (default 0: revoked now). The raw key is in this answer only.',
+    }),
     'keys:revoke': request<ApiKeyRow>()({ input: z.object({ id: z.string().min(1).max(100) }).strict(), role: REQUEST_ROLES['keys:revoke'], summary: 'Revoke a key; running replicas refuse it at once.' }),
 
     'secrets:list': request<SecretRow[]>()({ input: z.object({ environment: environment.optional() }).strict(), role: REQUEST_ROLES['secrets:list'], summary: 'Secrets, masked.' }),

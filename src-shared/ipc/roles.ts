@@ -26,6 +26,7 @@ export const REQUEST_ROLES = {
   'keys:list': 'admin',
   'keys:create': 'admin',
   'keys:revoke': 'admin',
+  'keys:rotate': 'admin',
   'secrets:list': 'viewer',
   'secrets:set': 'admin',
   'secrets:reveal': 'admin',

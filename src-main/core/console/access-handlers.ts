@@ -23,7 +23,7 @@ function refuseReserved(name: string): void {
   }
 }
 
-export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' | 'keys:create' | 'keys:revoke' | 'secrets:list' | 'secrets:set' | 'secrets:reveal' | 'secrets:delete'> {
+export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' | 'keys:create' | 'keys:rotate' | 'keys:revoke' | 'secrets:list' | 'secrets:set' | 'secrets:reveal' | 'secrets:delete'> {
   const repos = plane.repositories;
   const agentId = (name: string | undefined): string | undefined => (name === undefined ? undefined : repos.agents.require(name).id);
   const agentNames = (): Map<string, string> => new Map(repos.agents.list({ includeDeleted: true }).map((agent) => [agent.id, agent.name]));
@@ -50,6 +50,13 @@ export function accessHandlers(plane: ControlPlane): Pick<Handlers, 'keys:list' 
       repos.audit.record({ actor: principal.user, role: principal.role, action: 'key:create', target: `agent:${agent.name}`, success: true, details: { keyId: key.id, role: key.role, via: 'console' } });
       await rollout('keys', { agentId: agent.id }, principal.user);
       return { key: toKeyRow(key), raw };
+    },
+
+    'keys:rotate': async ({ id, graceMinutes }, { principal }) => {
+      const { key, raw, previous } = repos.apiKeys.rotate(id, { createdBy: principal.user, graceSeconds: (graceMinutes ?? 0) * 60 });
+      repos.audit.record({ actor: principal.user, role: principal.role, action: 'key:rotate', target: `key:${previous.id}`, success: true, details: { newKeyId: key.id, graceMinutes: graceMinutes ?? 0, via: 'console' } });
+      await rollout('keys', { agentId: key.agentId }, principal.user);
+      return { key: toKeyRow(key), raw, previous: toKeyRow(previous) };
     },
 
     'keys:revoke': async ({ id }, { principal }) => {
@@ -97,6 +104,7 @@ function toKeyRow(key: ApiKey): ApiKeyRow {
     id: key.id,
     prefix: key.prefix,
     role: key.role,
+    label: key.label ?? null,
     createdBy: key.createdBy,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt ?? null,

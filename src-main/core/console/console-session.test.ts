@@ -155,6 +155,30 @@ describe('deploy, fleet, playground, keys and secrets through the contract', () 
     expect(plane.repositories.audit.list().filter((entry) => entry.action.startsWith('key:')).map((entry) => [entry.action, entry.actor])).toEqual(expect.arrayContaining([['key:create', 'ann'], ['key:revoke', 'ann']]));
   }, 30_000);
 
+  it('rotates a key: with a grace period both keys work, without one the old key is refused (499) at once', async () => {
+    const { client } = admin();
+    const created = await client.request('keys:create', { agent: AGENT, role: 'developer', label: 'ci' });
+    if (!created.ok) throw new Error(created.error.message);
+    const endpoint = (await plane.controller().status(AGENT, 'process'))!.deployment.endpoint!;
+    const callWith = (raw: string) => async () => (await fetch(`${endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': raw }, body: JSON.stringify({ text: 'r' }) })).status;
+    expect(await statusBecomes(callWith(created.value.raw), 200)).toBe(200);
+
+    const graceful = await client.request('keys:rotate', { id: created.value.key.id, graceMinutes: 60 });
+    if (!graceful.ok) throw new Error(graceful.error.message);
+    expect(graceful.value).toMatchObject({ key: { role: 'developer', label: 'ci', revokedAt: null }, previous: { id: created.value.key.id, revokedAt: null, expiresAt: expect.any(String) } });
+    expect(await statusBecomes(callWith(graceful.value.raw), 200)).toBe(200);
+    expect(await callWith(created.value.raw)()).toBe(200);
+
+    const immediate = await client.request('keys:rotate', { id: graceful.value.key.id });
+    if (!immediate.ok) throw new Error(immediate.error.message);
+    expect(await statusBecomes(callWith(graceful.value.raw), 499)).toBe(499);
+    expect(await statusBecomes(callWith(immediate.value.raw), 200)).toBe(200);
+    expect(await client.request('keys:rotate', { id: graceful.value.key.id })).toMatchObject({ ok: false, error: { code: 'E2023', message: expect.stringContaining('create a new key instead') } });
+    expect(plane.repositories.audit.list().filter((entry) => entry.action === 'key:rotate')).toHaveLength(2);
+    const viewer = connect(handlers, { user: 'val', role: 'viewer' }).client;
+    expect(await viewer.request('keys:rotate', { id: immediate.value.key.id })).toMatchObject({ ok: false, error: { code: 'E3002' } });
+  }, 30_000);
+
   it('keeps secrets masked in lists, reveals them to admins, and rotates them', async () => {
     const { client } = admin();
     const set = await client.request('secrets:set', { name: 'OPENAI_API_KEY', value: 'fake-openai-key-for-tests-only-xyz', environment: 'dev' });

@@ -29,6 +29,14 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
     },
   });
   const revoke = useConsoleMutation('keys:revoke', { onSuccess: refresh });
+  const [rotating, setRotating] = useState<ApiKeyRow | null>(null);
+  const [graceMinutes, setGraceMinutes] = useState(60);
+  const rotate = useConsoleMutation('keys:rotate', {
+    onSuccess: (value) => {
+      setCreated({ raw: value.raw, key: value.key });
+      refresh();
+    },
+  });
 
   return (
     <div className="keys">
@@ -79,6 +87,7 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
             <tr>
               <th>Prefix</th>
               <th>Role</th>
+              <th>Label</th>
               <th>Created by</th>
               <th>Created</th>
               <th>Last used</th>
@@ -92,6 +101,7 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
               <tr key={key.id} data-key-id={key.id}>
                 <td className="mono">{key.prefix}…</td>
                 <td>{key.role}</td>
+                <td>{key.label ?? <span className="muted">—</span>}</td>
                 <td>{key.createdBy}</td>
                 <td className="mono">{formatDateTime(key.createdAt)}</td>
                 <td className="mono">{formatDateTime(key.lastUsedAt)}</td>
@@ -99,9 +109,14 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
                 <td>{key.revokedAt ? <span className="badge not-found">revoked</span> : <span className="badge found">active</span>}</td>
                 <td>
                   {key.revokedAt ? null : (
-                    <button type="button" className="button small danger" aria-label={`Revoke key ${key.prefix}`} onClick={() => setRevoking(key)}>
-                      Revoke
-                    </button>
+                    <>
+                      <button type="button" className="button small" aria-label={`Rotate key ${key.prefix}`} onClick={() => setRotating(key)}>
+                        Rotate
+                      </button>{' '}
+                      <button type="button" className="button small danger" aria-label={`Revoke key ${key.prefix}`} onClick={() => setRevoking(key)}>
+                        Revoke
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>
@@ -109,6 +124,25 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
           </tbody>
         </table>
       ) : null}
+      {rotate.isError ? <ErrorMessage error={rotate.error} title="Could not rotate the key" /> : null}
+      <ConfirmRowDialog row={rotating} title="Rotate API key" confirmLabel="Rotate" onClose={() => setRotating(null)} onConfirm={(key) => rotate.mutate({ id: key.id, graceMinutes })}>
+        {(key) => (
+          <>
+            <p>
+              Replace key <code>{key.prefix}…</code> ({key.role}) with a new one? The new key is shown once.
+            </p>
+            <label className="field inline">
+              <span>The old key keeps working for</span>
+              <select className="input" value={graceMinutes} onChange={(event) => setGraceMinutes(Number(event.target.value))}>
+                <option value={0}>no time: revoke it now</option>
+                <option value={15}>15 minutes</option>
+                <option value={60}>1 hour</option>
+                <option value={1440}>1 day</option>
+              </select>
+            </label>
+          </>
+        )}
+      </ConfirmRowDialog>
       <ConfirmRowDialog row={revoking} title="Revoke API key" confirmLabel="Revoke" onClose={() => setRevoking(null)} onConfirm={(key) => revoke.mutate({ id: key.id })}>
         {(key) => (
           <p>
