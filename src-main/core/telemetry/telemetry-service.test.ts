@@ -143,6 +143,11 @@ describe('TelemetryService with deployed runtimes', () => {
     expect(metrics!.p50Ms).toBeGreaterThan(0);
     expect(metrics!.projection.budgetExhaustedAt).not.toBeNull();
     expect(telemetry.stats()).toMatchObject({ lost: 0, dropped: 0 });
+    // The key that made the runs is "last used" at the last run's start (the console's Keys tab shows it).
+    const [key] = repos.apiKeys.list(alpha.agentId);
+    const lastStart = repos.telemetry.events(alpha.agentId, { types: ['run_start'], limit: 10_000 }).at(-1)!;
+    expect(lastStart.data.subject).toBe(key!.id);
+    expect(key!.lastUsedAt).toBe(lastStart.time);
   }, 60_000);
 
   it('a killed replica comes back as a new process: ingest resumes with no duplicates and no losses', async () => {

@@ -85,7 +85,15 @@ export class TelemetryService {
   constructor(private readonly options: TelemetryServiceOptions) {
     this.log = options.log ?? stderrTelemetryLog;
     this.clock = options.clock ?? Date.now;
-    this.batcher = new IngestBatcher({ ingest: (events) => options.repositories.telemetry.ingest(events), log: this.log, ...options.batch });
+    this.batcher = new IngestBatcher({
+      ingest: (events) => {
+        const written = options.repositories.telemetry.ingest(events);
+        markKeysUsed(options.repositories, events);
+        return written;
+      },
+      log: this.log,
+      ...options.batch,
+    });
   }
 
   /** Starts following: an immediate refresh, then polling and scraping on their intervals. */
@@ -358,4 +366,18 @@ function problemOutcome(outcome: ConnectionOutcome): boolean {
 
 function sum(counts: Partial<Record<string, number>>): number {
   return Object.values(counts).reduce<number>((total, count) => total + (count ?? 0), 0);
+}
+
+/**
+ * The console's "last used" of API keys: a run's `run_start` names the key that authenticated it
+ * (`subject`, the key's id). One write per key per batch, the latest time.
+ */
+function markKeysUsed(repositories: Repositories, events: readonly IngestEvent[]): void {
+  const latest = new Map<string, string>();
+  for (const event of events) {
+    const subject = event.type === 'run_start' ? event.data.subject : undefined;
+    if (typeof subject !== 'string' || !subject.startsWith('key_')) continue;
+    if ((latest.get(subject) ?? '') < event.time) latest.set(subject, event.time);
+  }
+  for (const [id, time] of latest) repositories.apiKeys.markUsed(id, time);
 }
