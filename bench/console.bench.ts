@@ -12,14 +12,14 @@
  *
  * Figures are printed, never asserted: the machines are shared and noisy.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, requireChromium } from '../e2e/browser/chromium';
-import { startServe } from '../e2e/browser/serve-process';
+import { deployWithKey, startServe } from '../e2e/browser/serve-process';
 import type { ServeProcess } from '../e2e/browser/serve-process';
 import { createRepositories, openDatabase } from '../src-main/core/store';
 import { connectConsoleSocket } from '../src-main/serve/ws-client-transport';
@@ -101,11 +101,7 @@ async function scrollCost(page: Page, scroller: string): Promise<{ longestTaskMs
 
 /** A project whose agent answers at once (no model), deployed through the CLI with a key. */
 function deployEventAgent(serve: ServeProcess, workDir: string): { endpoint: string; key: string } {
-  const project = path.join(workDir, AGENT);
-  mkdirSync(project, { recursive: true });
-  writeFileSync(
-    path.join(project, 'Dockfile.yaml'),
-    `version: "1.0"
+  const dockfile = `version: "1.0"
 agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
 model: { provider: openai, name: gpt-4o-mini }
 io_schema:
@@ -113,12 +109,8 @@ io_schema:
   output: { type: object, properties: { n: { type: integer } } }
 auth: { mode: api_key, api_keys: { enabled: true } }
 expose: { rest: true, host: 127.0.0.1 }
-`,
-  );
-  writeFileSync(path.join(project, 'agent.mjs'), 'export async function run(input) { return { n: input.n ?? 0 }; }\n');
-  const deployed = JSON.parse(serve.cli(['deploy', project, '--json'])) as { endpoints: string[] };
-  const { key } = JSON.parse(serve.cli(['key', 'create', AGENT, '--role', 'developer', '--json'])) as { key: string };
-  return { endpoint: deployed.endpoints[0]!, key };
+`;
+  return deployWithKey(serve, AGENT, path.join(workDir, AGENT), { 'Dockfile.yaml': dockfile, 'agent.mjs': 'export async function run(input) { return { n: input.n ?? 0 }; }\n' });
 }
 
 /** Invokes the agent at a steady rate for EVENT_SECONDS; resolves with how many runs it made. */
@@ -195,12 +187,10 @@ async function main(): Promise<void> {
     const socket = await connectConsoleSocket(serve.origin, token);
     const client = new ConsoleClient(socket.transport);
     const nodeLatencies: number[] = [];
-    const debugTimeline: [number, number][] = [];
     let eventsSeen = 0;
     const unsubscribe = client.subscribe('telemetry:events', { agent: AGENT }, (event) => {
       eventsSeen++;
       nodeLatencies.push(Date.now() - Date.parse(event.time));
-      if (process.env.BENCH_DEBUG) debugTimeline.push([Date.parse(event.time), Date.now() - Date.parse(event.time)]);
     });
     const panel = await browser.context.newPage();
     await panel.goto(serve.url, { waitUntil: 'load' });
@@ -222,7 +212,6 @@ async function main(): Promise<void> {
     await fetch(`${endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: '{"n":0}' }).then((response) => response.arrayBuffer());
     for (let waited = 0; eventsSeen < warmUpBefore + 2 && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     nodeLatencies.length = 0;
-    debugTimeline.length = 0;
     await panel.evaluate('window.__latencies.length = 0');
     // Each run of this agent emits run_start and run_end (no model or tool calls): half as many runs
     // a second as events. The achieved rate is measured and printed.
@@ -233,12 +222,6 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const panelLatencies = (await panel.evaluate('window.__latencies')) as number[];
     const achieved = (eventsSeen - seenBefore) / EVENT_SECONDS;
-    if (process.env.BENCH_DEBUG) {
-      const start = debugTimeline[0]?.[0] ?? 0;
-      const bySecond = new Map<number, number[]>();
-      for (const [time, latency] of debugTimeline) bySecond.set(Math.floor((time - start) / 1000), [...(bySecond.get(Math.floor((time - start) / 1000)) ?? []), latency]);
-      for (const [second, values] of bySecond) console.log(`  second ${second}: ${values.length} events, p50 ${median(values)} ms, max ${Math.max(...values)} ms`);
-    }
     unsubscribe();
     await socket.close();
     await panel.close();

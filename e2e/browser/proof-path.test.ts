@@ -4,34 +4,25 @@
 // playground, deploy v2, roll back with the button and see v1 answer again; create an API key,
 // use it, revoke it (499); add, reveal and rotate a secret; watch a runtime event reach the events
 // panel; and a viewer who cannot deploy. Screenshots of every step land in e2e/artifacts.
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from './artifacts';
-import { launchChromium, requireChromium } from './chromium';
-import type { Browser } from './chromium';
-import { deployResult, grantClipboard, invokeFromPlayground, openAgentTab, openNav, problems, replaceEditorText, watchErrors } from './console-ui';
-import { ensureRendererBuilt, startServe } from './serve-process';
-import type { ServeProcess } from './serve-process';
+import { consoleSuite } from './console-suite';
+import { deployResult, invokeFromPlayground, openAgentTab, openNav, problems, replaceEditorText, watchErrors } from './console-ui';
 
 const AGENT = 'proof-agent';
-let serve: ServeProcess | undefined;
-let browser: Browser | undefined;
-let page: Page;
-let errors: string[] = [];
-let workDir: string;
-let projectDir: string;
+const suite = consoleSuite({ agent: AGENT, name: 'proof' });
+const projectDir = (): string => path.join(suite.workDir, AGENT);
 
 /** The agent's code as its author writes it in their own editor: no model needed offline. */
 function writeAgentCode(version: string): void {
-  writeFileSync(path.join(projectDir, 'src', 'agent.ts'), `export async function graph(input: { question: string }) { return { answer: \`${version}: \${input.question}\` }; }\n`);
+  writeFileSync(path.join(projectDir(), 'src', 'agent.ts'), `export async function graph(input: { question: string }) { return { answer: \`${version}: \${input.question}\` }; }\n`);
 }
 
 /** The active deployment's endpoint, as `agentdock status` reports it. */
 function endpoint(): string {
-  const status = JSON.parse(serve!.cli(['status', '--json'])) as { agents: { agent: string; endpoint: string | null }[] };
+  const status = JSON.parse(suite.serve.cli(['status', '--json'])) as { agents: { agent: string; endpoint: string | null }[] };
   const row = status.agents.find((agent) => agent.agent === AGENT);
   if (!row?.endpoint) throw new Error(`no endpoint for ${AGENT}: ${JSON.stringify(status)}`);
   return row.endpoint;
@@ -41,121 +32,87 @@ function invokeWithKey(key: string): Promise<Response> {
   return fetch(`${endpoint()}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ question: 'from curl' }) });
 }
 
-beforeAll(async () => {
-  requireChromium();
-  ensureRendererBuilt();
-  workDir = mkdtempSync(path.join(tmpdir(), 'agentdock-e2e-proof-'));
-  projectDir = path.join(workDir, AGENT);
-  serve = await startServe();
-  browser = await launchChromium();
-  await grantClipboard(browser.context, serve.origin);
-  page = await browser.context.newPage();
-  page.setDefaultTimeout(20_000);
-  errors = watchErrors(page);
-  await page.goto(serve.url, { waitUntil: 'load' });
-});
-
-// A failed step leaves a picture of what the user would have seen.
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) await screenshot(page, `proof-failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (serve) {
-    // Stop what the suite deployed: serve leaves agents running by design (they outlive the console).
-    try {
-      serve.cli(['stop', AGENT]);
-    } catch {
-      // Nothing deployed (an earlier step failed): nothing to stop.
-    }
-    const stderr = serve.stderr();
-    expect(await serve.stop(), `agentdock serve did not exit cleanly on SIGTERM. stderr:\n${stderr}`).toBe(0);
-  }
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
 describe('the Dockfile, from first run to a deployed agent', () => {
   it('creates a starter project from the welcome screen and opens its Dockfile in the editor', async () => {
-    await page.getByRole('heading', { name: 'Welcome to AgentDock' }).waitFor();
-    const create = page.getByRole('form', { name: 'Create an agent project' });
-    await create.getByLabel('New project folder').fill(projectDir);
+    await suite.page.getByRole('heading', { name: 'Welcome to AgentDock' }).waitFor();
+    const create = suite.page.getByRole('form', { name: 'Create an agent project' });
+    await create.getByLabel('New project folder').fill(projectDir());
     await create.getByRole('button', { name: 'Create project' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Editor' }).waitFor();
-    await page.locator('.monaco-editor').first().waitFor();
-    await page.getByRole('status', { name: 'No errors' }).waitFor();
-    await screenshot(page, 'proof-01-new-project');
+    await suite.page.getByRole('heading', { level: 1, name: 'Editor' }).waitFor();
+    await suite.page.locator('.monaco-editor').first().waitFor();
+    await suite.page.getByRole('status', { name: 'No errors' }).waitFor();
+    await screenshot(suite.page, 'proof-01-new-project');
   });
 
   it('shows the marker and its code for a mistake as it is typed, and clears it once fixed', async () => {
-    const scaffolded = readFileSync(path.join(projectDir, 'Dockfile.yaml'), 'utf8');
+    const scaffolded = readFileSync(path.join(projectDir(), 'Dockfile.yaml'), 'utf8');
     expect(scaffolded).toMatch(/^ {2}temperature: 0\.2$/m);
-    await replaceEditorText(page, scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 7'));
-    await page.getByRole('status', { name: '1 errors' }).waitFor();
-    const listed = await problems(page);
+    await replaceEditorText(suite.page, scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 7'));
+    await suite.page.getByRole('status', { name: '1 errors' }).waitFor();
+    const listed = await problems(suite.page);
     const temperatureLine = scaffolded.split('\n').findIndex((line) => line.startsWith('  temperature:')) + 1;
     expect(listed).toEqual([expect.objectContaining({ code: 'E4002', severity: 'error', label: expect.stringContaining(`E4002 InvalidSchemaError at line ${temperatureLine}:`) })]);
     // Choosing the problem takes the editor to it, where Monaco draws the squiggle.
-    await page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /E4002/ }).click();
-    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
-    await screenshot(page, 'proof-02-marker');
+    await suite.page.getByRole('list', { name: 'Problems' }).getByRole('button', { name: /E4002/ }).click();
+    await suite.page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await screenshot(suite.page, 'proof-02-marker');
 
-    await replaceEditorText(page, scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 0.7'));
-    await page.getByRole('status', { name: 'No errors' }).waitFor();
-    expect(await problems(page)).toEqual([]);
-    await page.keyboard.press('ControlOrMeta+S');
-    await page.getByRole('button', { name: 'Save', exact: true }).and(page.locator(':disabled')).waitFor();
-    expect(readFileSync(path.join(projectDir, 'Dockfile.yaml'), 'utf8')).toBe(scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 0.7'));
-    await screenshot(page, 'proof-03-fixed-and-saved');
+    await replaceEditorText(suite.page, scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 0.7'));
+    await suite.page.getByRole('status', { name: 'No errors' }).waitFor();
+    expect(await problems(suite.page)).toEqual([]);
+    await suite.page.keyboard.press('ControlOrMeta+S');
+    await suite.page.getByRole('button', { name: 'Save', exact: true }).and(suite.page.locator(':disabled')).waitFor();
+    expect(readFileSync(path.join(projectDir(), 'Dockfile.yaml'), 'utf8')).toBe(scaffolded.replace(/^ {2}temperature: 0\.2$/m, '  temperature: 0.7'));
+    await screenshot(suite.page, 'proof-03-fixed-and-saved');
   });
 
   it('deploys v1 to the local process target and shows every step to healthy', async () => {
     writeAgentCode('v1');
-    await page.getByRole('button', { name: 'Deploy…' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Deploy' }).waitFor();
-    expect(await page.getByLabel('Project directory').inputValue()).toBe(projectDir);
-    await page.getByRole('radio', { name: /Local process/ }).check();
-    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
-    const result = await deployResult(page, 'Deploy');
+    await suite.page.getByRole('button', { name: 'Deploy…' }).click();
+    await suite.page.getByRole('heading', { level: 1, name: 'Deploy' }).waitFor();
+    expect(await suite.page.getByLabel('Project directory').inputValue()).toBe(projectDir());
+    await suite.page.getByRole('radio', { name: /Local process/ }).check();
+    await suite.page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    const result = await deployResult(suite.page, 'Deploy');
     expect(result).toEqual({ state: 'succeeded', text: expect.stringContaining(`${AGENT} v1 is active`) });
-    const steps = await page.getByRole('list', { name: 'Deploy steps' }).locator('li').evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('data-step'), node.getAttribute('data-state')]));
+    const steps = await suite.page.getByRole('list', { name: 'Deploy steps' }).locator('li').evaluateAll((nodes) => nodes.map((node) => [node.getAttribute('data-step'), node.getAttribute('data-state')]));
     expect(steps.every(([, state]) => state === 'done')).toBe(true);
     expect(steps.map(([step]) => step)).toEqual(expect.arrayContaining(['validating', 'building', 'starting', 'health_gate']));
-    await screenshot(page, 'proof-04-deployed-v1');
+    await screenshot(suite.page, 'proof-04-deployed-v1');
   }, 150_000);
 
   it('lists the agent healthy in the fleet and answers from the playground', async () => {
-    await openNav(page, 'Agents');
-    const row = page.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: AGENT });
+    await openNav(suite.page, 'Agents');
+    const row = suite.page.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: AGENT });
     await row.getByText('healthy').waitFor();
-    await screenshot(page, 'proof-05-fleet-healthy');
-    await openAgentTab(page, AGENT, 'Playground');
-    const answer = await invokeFromPlayground(page, { question: 'hello' }, /v1: hello/);
+    await screenshot(suite.page, 'proof-05-fleet-healthy');
+    await openAgentTab(suite.page, AGENT, 'Playground');
+    const answer = await invokeFromPlayground(suite.page, { question: 'hello' }, /v1: hello/);
     expect(answer.status).toBe('done');
     expect(JSON.parse(answer.output)).toEqual({ answer: 'v1: hello' });
     expect(answer.figures).toMatch(/Tokens[\s\S]*Cost[\s\S]*Duration/);
-    await screenshot(page, 'proof-06-playground-v1');
+    await screenshot(suite.page, 'proof-06-playground-v1');
   });
 
   it('deploys v2, then the Rollback button brings v1 back and v1 serves again', async () => {
     writeAgentCode('v2');
-    await openNav(page, 'Deploy');
-    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
-    expect(await deployResult(page, 'Deploy')).toEqual({ state: 'succeeded', text: expect.stringContaining(`${AGENT} v2 is active`) });
-    await openAgentTab(page, AGENT, 'Playground');
-    expect(JSON.parse((await invokeFromPlayground(page, { question: 'hello' }, /v2: hello/)).output)).toEqual({ answer: 'v2: hello' });
+    await openNav(suite.page, 'Deploy');
+    await suite.page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    expect(await deployResult(suite.page, 'Deploy')).toEqual({ state: 'succeeded', text: expect.stringContaining(`${AGENT} v2 is active`) });
+    await openAgentTab(suite.page, AGENT, 'Playground');
+    expect(JSON.parse((await invokeFromPlayground(suite.page, { question: 'hello' }, /v2: hello/)).output)).toEqual({ answer: 'v2: hello' });
 
-    await page.getByRole('tab', { name: 'Versions', exact: true }).click();
-    const versions = page.getByRole('table', { name: 'Versions' });
+    await suite.page.getByRole('tab', { name: 'Versions', exact: true }).click();
+    const versions = suite.page.getByRole('table', { name: 'Versions' });
     await versions.locator('tr[data-version="v2"].active-version').waitFor();
     await versions.getByRole('button', { name: 'Rollback to v1' }).click();
-    const rolledBack = await deployResult(page, 'Rollback to v1');
+    const rolledBack = await deployResult(suite.page, 'Rollback to v1');
     expect(rolledBack.state).toBe('succeeded');
     await versions.locator('tr[data-version="v1"].active-version').waitFor();
-    await screenshot(page, 'proof-07-rolled-back');
+    await screenshot(suite.page, 'proof-07-rolled-back');
 
-    await page.getByRole('tab', { name: 'Playground', exact: true }).click();
-    expect(JSON.parse((await invokeFromPlayground(page, { question: 'again' }, /v1: again/)).output)).toEqual({ answer: 'v1: again' });
+    await suite.page.getByRole('tab', { name: 'Playground', exact: true }).click();
+    expect(JSON.parse((await invokeFromPlayground(suite.page, { question: 'again' }, /v1: again/)).output)).toEqual({ answer: 'v1: again' });
   }, 300_000);
 });
 
@@ -163,30 +120,30 @@ describe('keys, secrets and live events', () => {
   let rawKey = '';
 
   it('creates an API key shown once, which the running agent accepts', async () => {
-    await page.getByRole('tab', { name: 'Keys', exact: true }).click();
-    const form = page.getByRole('form', { name: 'Create an API key' });
+    await suite.page.getByRole('tab', { name: 'Keys', exact: true }).click();
+    const form = suite.page.getByRole('form', { name: 'Create an API key' });
     expect(await form.getByLabel('Role').inputValue()).toBe('developer');
     await form.getByLabel('Label').fill('e2e');
     await form.getByRole('button', { name: 'Create key' }).click();
-    rawKey = (await page.getByTestId('raw-api-key').innerText()).trim();
+    rawKey = (await suite.page.getByTestId('raw-api-key').innerText()).trim();
     expect(rawKey).toMatch(/^adk_/);
-    await screenshot(page, 'proof-08-key-created');
+    await screenshot(suite.page, 'proof-08-key-created');
     const accepted = await invokeWithKey(rawKey);
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toEqual({ answer: 'v1: from curl' });
-    await page.getByRole('button', { name: 'Done' }).click();
-    expect(await page.getByTestId('raw-api-key').count()).toBe(0);
-    expect(await page.content()).not.toContain(rawKey);
+    await suite.page.getByRole('button', { name: 'Done' }).click();
+    expect(await suite.page.getByTestId('raw-api-key').count()).toBe(0);
+    expect(await suite.page.content()).not.toContain(rawKey);
   });
 
   it('shows a runtime event on the events panel within a second of the request', async () => {
-    await page.getByRole('tab', { name: 'Events', exact: true }).click();
-    const log = page.getByRole('list', { name: `${AGENT} events` });
+    await suite.page.getByRole('tab', { name: 'Events', exact: true }).click();
+    const log = suite.page.getByRole('list', { name: `${AGENT} events` });
     // An empty list has no height: attached is what there is to wait for.
     await log.waitFor({ state: 'attached' });
     const seenBefore = await log.locator('li[data-event-type="run_end"]').count();
     // The page stamps the moment a new run_end row is added to the DOM (a string: it runs in the page).
-    await page.evaluate(`(() => {
+    await suite.page.evaluate(`(() => {
       const rows = () => document.querySelectorAll('ol.event-log li[data-event-type="run_end"]').length;
       const observer = new MutationObserver(() => {
         if (rows() > ${seenBefore}) {
@@ -200,22 +157,22 @@ describe('keys, secrets and live events', () => {
     const answeredAt = Date.now();
     expect(response.status).toBe(200);
     // A function, not a string: a string predicate is eval'd in the page, which the console's CSP refuses.
-    await page.waitForFunction(() => (globalThis as { __runEndSeenAt?: number }).__runEndSeenAt !== undefined, undefined, { timeout: 10_000 });
-    const seenAt = (await page.evaluate('window.__runEndSeenAt')) as number;
+    await suite.page.waitForFunction(() => (globalThis as { __runEndSeenAt?: number }).__runEndSeenAt !== undefined, undefined, { timeout: 10_000 });
+    const seenAt = (await suite.page.evaluate('window.__runEndSeenAt')) as number;
     const latencyMs = seenAt - answeredAt;
     console.log(`event-to-panel: run_end shown ${latencyMs} ms after the runtime answered`);
     expect(latencyMs).toBeLessThan(1000);
-    await screenshot(page, 'proof-09-live-event');
+    await screenshot(suite.page, 'proof-09-live-event');
   });
 
   it('revokes the key with confirmation; the agent then refuses it with 499', async () => {
-    await page.getByRole('tab', { name: 'Keys', exact: true }).click();
-    await page.getByRole('button', { name: /^Revoke key adk_/ }).click();
-    const dialog = page.getByRole('dialog');
+    await suite.page.getByRole('tab', { name: 'Keys', exact: true }).click();
+    await suite.page.getByRole('button', { name: /^Revoke key adk_/ }).click();
+    const dialog = suite.page.getByRole('dialog');
     await dialog.waitFor();
-    await screenshot(page, 'proof-10-revoke-confirm');
+    await screenshot(suite.page, 'proof-10-revoke-confirm');
     await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
-    await page.getByRole('table', { name: 'API keys' }).getByText('revoked').waitFor();
+    await suite.page.getByRole('table', { name: 'API keys' }).getByText('revoked').waitFor();
     // The control plane signals the replicas; give them the moment the reload takes.
     let status = 0;
     for (let attempt = 0; attempt < 50 && status !== 499; attempt++) {
@@ -223,26 +180,26 @@ describe('keys, secrets and live events', () => {
       if (status !== 499) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe(499);
-    await screenshot(page, 'proof-11-key-revoked');
+    await screenshot(suite.page, 'proof-11-key-revoked');
   });
 
   it('adds a secret, reveals it, rotates it and reveals the new value, masked otherwise', async () => {
-    await openNav(page, 'Secrets');
-    await page.getByRole('button', { name: 'Add secret' }).click();
-    const form = page.getByRole('form', { name: 'Add secret' });
+    await openNav(suite.page, 'Secrets');
+    await suite.page.getByRole('button', { name: 'Add secret' }).click();
+    const form = suite.page.getByRole('form', { name: 'Add secret' });
     await form.getByLabel('Name').fill('PROOF_TOKEN');
     await form.getByLabel('Value').fill('fake-proof-value-1111');
     await form.getByRole('button', { name: 'Save secret' }).click();
-    const table = page.getByRole('table', { name: 'Secrets' });
+    const table = suite.page.getByRole('table', { name: 'Secrets' });
     const row = table.getByRole('row').filter({ hasText: 'PROOF_TOKEN' });
     await row.waitFor();
     expect(await row.innerText()).not.toContain('fake-proof-value-1111');
     await row.getByRole('button', { name: 'Reveal PROOF_TOKEN' }).click();
     expect(await row.getByTestId('revealed-value').innerText()).toBe('fake-proof-value-1111');
-    await screenshot(page, 'proof-12-secret-revealed');
+    await screenshot(suite.page, 'proof-12-secret-revealed');
 
     await row.getByRole('button', { name: 'Rotate PROOF_TOKEN' }).click();
-    const rotate = page.getByRole('form', { name: 'Rotate PROOF_TOKEN' });
+    const rotate = suite.page.getByRole('form', { name: 'Rotate PROOF_TOKEN' });
     await rotate.getByLabel('New value').fill('fake-proof-value-2222');
     await rotate.getByRole('button', { name: 'Rotate', exact: true }).click();
     await rotate.waitFor({ state: 'detached' });
@@ -250,17 +207,17 @@ describe('keys, secrets and live events', () => {
     if ((await revealAgain.count()) === 0) await row.getByRole('button', { name: 'Hide PROOF_TOKEN' }).click();
     await row.getByRole('button', { name: 'Reveal PROOF_TOKEN' }).click();
     await row.getByTestId('revealed-value').filter({ hasText: 'fake-proof-value-2222' }).waitFor();
-    await screenshot(page, 'proof-13-secret-rotated');
-    expect(errors).toEqual([]);
+    await screenshot(suite.page, 'proof-13-secret-rotated');
+    expect(suite.errors).toEqual([]);
   });
 });
 
 describe('a viewer', () => {
   it('sees the fleet but is offered no deploy, and the editor has no Deploy or Save', async () => {
-    const created = JSON.parse(serve!.cli(['serve', 'token', 'create', '--role', 'viewer', '--name', 'vic', '--json'])) as { token: string };
-    const viewerPage = await browser!.context.newPage();
+    const created = JSON.parse(suite.serve.cli(['serve', 'token', 'create', '--role', 'viewer', '--name', 'vic', '--json'])) as { token: string };
+    const viewerPage = await suite.browser.context.newPage();
     const viewerErrors = watchErrors(viewerPage);
-    await viewerPage.goto(`${serve!.origin}/#token=${created.token}`, { waitUntil: 'load' });
+    await viewerPage.goto(`${suite.serve.origin}/#token=${created.token}`, { waitUntil: 'load' });
     await viewerPage.getByRole('table', { name: 'Agents' }).getByRole('link', { name: AGENT }).waitFor();
     const nav = viewerPage.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link', { name: 'Deploy', exact: true }).count()).toBe(0);

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -70,6 +70,18 @@ export async function startServe(extraArgs: string[] = [], prepareHome?: (home: 
     },
     cli: (args) => execFileSync(process.execPath, [...cliCommand(), ...args], { cwd: REPO_ROOT, env, encoding: 'utf8' }),
   };
+}
+
+/**
+ * Writes a project (file name → text) to `projectDir`, deploys it through `agentdock deploy` and
+ * creates a developer API key for `agent`; returns the first endpoint and the raw key.
+ */
+export function deployWithKey(serve: ServeProcess, agent: string, projectDir: string, files: Record<string, string>, keyLabel?: string): { endpoint: string; key: string } {
+  mkdirSync(projectDir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(projectDir, name), text);
+  const deployed = JSON.parse(serve.cli(['deploy', projectDir, '--json'])) as { endpoints: string[] };
+  const { key } = JSON.parse(serve.cli(['key', 'create', agent, '--role', 'developer', ...(keyLabel ? ['--label', keyLabel] : []), '--json'])) as { key: string };
+  return { endpoint: deployed.endpoints[0]!, key };
 }
 
 function firstJsonLine(child: ChildProcess, exited: Promise<number | null>, stderr: () => string): Promise<{ url: string; origin: string }> {

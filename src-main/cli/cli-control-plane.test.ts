@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../core/control-plane';
+import { deleteDeploymentsAndClose } from '../core/control-plane-test-support';
 import { runSecret } from './commands/secret';
 import { capturedTerminal, cli, setEnv } from './test-support';
 
@@ -18,9 +19,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  const plane = openControlPlane();
-  for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-  await plane.close();
+  await deleteDeploymentsAndClose(openControlPlane());
   restoreEnv();
   rmSync(home, { recursive: true, force: true });
 });

@@ -101,7 +101,7 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
   // of the limit (89 % with 16-token calls) while the agent can no longer call its model: a
   // refusal in the current period counts as the budget exhausted.
   const budgetRefused = (agentId: string, since: string | undefined): boolean =>
-    since !== undefined && plane.repositories.telemetry.events(agentId, { types: ['budget'], from: since, limit: 1000 }).some((event) => event.data.level === 'blocked');
+    since !== undefined && plane.repositories.telemetry.events(agentId, { types: ['budget'], from: since, data: { level: 'blocked' }, limit: 1 }).length > 0;
 
   const healthTimer = setInterval(() => {
     checking ??= checkHealth()

@@ -77,9 +77,9 @@ function addEvent(counters: ControlCounters, event: ControlEventInput): boolean 
       return true;
     }
     case 'policy': {
-      const rule = text(data.rule);
-      if (data.kind === 'pii_audit' || rule === undefined) return false;
-      const count = typeof data.count === 'number' && Number.isFinite(data.count) && data.count >= 1 ? Math.floor(data.count) : 1;
+      const finding = policyFinding(data);
+      if (!finding) return false;
+      const { rule, count } = finding;
       if (rule === 'safety.block_prompt_injection') counters.injectionAttempts += 1;
       else if (data.action === 'denied') counters.unauthorizedTools += count;
       else if (isPiiKeptOut(data)) counters.piiBlocked += count;
@@ -103,10 +103,27 @@ function addEvent(counters: ControlCounters, event: ControlEventInput): boolean 
   }
 }
 
+/** A `policy` event's finding (its rule and how many values or calls it counts), or undefined for the per-value `pii_audit` records, whose finding is already counted. */
+export function policyFinding(data: Record<string, unknown>): { rule: string; count: number } | undefined {
+  const rule = text(data.rule);
+  if (data.kind === 'pii_audit' || rule === undefined) return undefined;
+  return { rule, count: findingCount(data.count) };
+}
+
+/** An event's `count` field as a whole number of at least 1 (a finding counts once when it says nothing). */
+export function findingCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
+}
+
+/** A runtime policy rule about personal data: a built-in PII detector (`pii.*`) or a custom pattern (`safety.redact_patterns[i]`). */
+export function isPiiRule(rule: string): boolean {
+  return rule.startsWith('pii.') || rule.startsWith('safety.redact_patterns');
+}
+
 /** A `policy` event's data reports personal data kept out of a run: a PII rule that redacted or refused (not the per-value audit records). */
 export function isPiiKeptOut(data: Record<string, unknown>): boolean {
   const rule = data.rule;
-  return data.kind !== 'pii_audit' && typeof rule === 'string' && (rule.startsWith('pii.') || rule.startsWith('safety.redact_patterns')) && (data.action === 'redacted' || data.action === 'blocked');
+  return data.kind !== 'pii_audit' && typeof rule === 'string' && isPiiRule(rule) && (data.action === 'redacted' || data.action === 'blocked');
 }
 
 function amount(value: unknown): number {

@@ -9,35 +9,31 @@ export type MetricsWindow = '1h' | '24h' | '7d' | '30d';
 
 export const METRICS_WINDOWS: readonly MetricsWindow[] = ['1h', '24h', '7d', '30d'];
 
-/** Totals over the window. */
-export interface MetricsTotals {
+/** What a stretch of time's runs add up to: the figures a bucket and the whole window share. */
+export interface MetricsFigures {
   requests: number;
   errors: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+}
+
+/** Totals over the window. */
+export interface MetricsTotals extends MetricsFigures {
   /** errors / requests, or null without requests. */
   errorRate: number | null;
   /** Requests per second over the whole window. */
   throughputPerSecond: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
   costPerRequestUsd: number | null;
 }
 
 /** One bucket of the series; a bucket without traffic has zeros and null latencies. */
-export interface MetricsPoint {
+export interface MetricsPoint extends MetricsFigures {
   /** Start of the bucket, ISO. */
   start: string;
-  requests: number;
-  errors: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
 }
 
 /** `metrics:agent`: one agent's metrics over a window. */

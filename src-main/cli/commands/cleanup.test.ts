@@ -1,7 +1,6 @@
 // `agentdock cleanup` on the process target with real deploys: old builds go, the newest N and
 // whatever a deployment runs stay, a dry run changes nothing, fresh and foreign leftovers are
 // handled by age and ownership, and a rollback to a pruned version says what to do.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, setEnv } from '../test-support';
 import { openControlPlane } from '../../core/control-plane';
 import type { ControlPlane } from '../../core/control-plane';
+import { deleteDeploymentsAndClose } from '../../core/control-plane-test-support';
 import { TEST_MASTER_KEY, writeProject } from '../../core/controller/reconcile-test-support';
+import { ensureRuntimeBuilt } from '../../core/targets/process/process-test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'cleanup-agent';
 const JWT = { JWT_SECRET: 'test-only-jwt-secret-0123456789' };
 const HOUR = 3_600_000;
@@ -22,7 +22,7 @@ let plane: ControlPlane;
 let restoreEnv: () => void = () => undefined;
 
 beforeAll(async () => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
+  ensureRuntimeBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'agentdock-cleanup-'));
   dataDir = path.join(root, 'data');
   projectDir = path.join(root, 'project');
@@ -38,10 +38,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
+  if (plane) await deleteDeploymentsAndClose(plane);
   restoreEnv();
   if (root) rmSync(root, { recursive: true, force: true });
 });

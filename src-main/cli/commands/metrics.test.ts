@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../../core/control-plane';
+import { deleteDeploymentsAndClose } from '../../core/control-plane-test-support';
 import { cli, setEnv } from '../test-support';
 import { csvCell, formatNumber, METRICS_COLUMNS, toCsv } from './metrics-format';
 
@@ -65,9 +66,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  const plane = openControlPlane();
-  for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-  await plane.close();
+  await deleteDeploymentsAndClose(openControlPlane());
   restoreEnv();
   rmSync(home, { recursive: true, force: true });
 });

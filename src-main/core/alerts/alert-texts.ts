@@ -31,7 +31,7 @@ export function duration(ms: number): string {
 }
 
 /** `5 min`, `1 h`, `30 s`: the sample's window for a person. */
-export function windowText(ms: number): string {
+function windowText(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   if (ms >= 60_000) return `${Number((ms / 60_000).toFixed(1))} min`;
   return `${Math.round(ms / 1000)} s`;

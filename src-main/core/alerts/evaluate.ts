@@ -73,26 +73,16 @@ function thresholdReading(value: number | null, requests: number, params: RulePa
 }
 
 function firing(rule: RuleId, sample: AgentHealthSample, params: RuleParams, value: number): AlertDecision {
-  const text = firedText(rule, sample, params);
-  return {
-    kind: 'fired',
-    agentId: sample.agentId,
-    agentName: sample.agentName,
-    rule,
-    severity: params.severity,
-    value,
-    threshold: params.threshold,
-    at: sample.at,
-    ...(sample.budgetPeriod !== undefined ? { period: sample.budgetPeriod } : {}),
-    notify: true,
-    ...text,
-  };
+  return { kind: 'fired', ...decisionBase(rule, sample, params, value), notify: true, ...firedText(rule, sample, params) };
 }
 
 function resolution(rule: RuleId, sample: AgentHealthSample, params: RuleParams, state: AlertState, value: number | null, reason: 'recovered' | 'new_period'): AlertDecision {
-  const text = resolvedText(rule, sample, params, reason);
+  return { kind: 'resolved', ...decisionBase(rule, sample, params, value), notify: state.notified, reason, ...resolvedText(rule, sample, params, reason) };
+}
+
+/** What a firing and a resolution share: whose rule, its severity and threshold, the value and when. */
+function decisionBase(rule: RuleId, sample: AgentHealthSample, params: RuleParams, value: number | null): Omit<AlertDecision, 'kind' | 'notify' | 'reason' | 'title' | 'body' | 'data'> {
   return {
-    kind: 'resolved',
     agentId: sample.agentId,
     agentName: sample.agentName,
     rule,
@@ -101,8 +91,5 @@ function resolution(rule: RuleId, sample: AgentHealthSample, params: RuleParams,
     threshold: params.threshold,
     at: sample.at,
     ...(sample.budgetPeriod !== undefined ? { period: sample.budgetPeriod } : {}),
-    notify: state.notified,
-    reason,
-    ...text,
   };
 }

@@ -2,9 +2,8 @@
 import type { StoreDatabase } from '../store/database';
 import type { Severity } from './alert-types';
 
-/** One in-app notification. */
-export interface Notification {
-  id: number;
+/** What a producer supplies. */
+export interface NewNotification {
   agentId?: string;
   agentName?: string;
   /** Who produced it: `alert:<rule>`, `deploy`, … */
@@ -13,20 +12,15 @@ export interface Notification {
   title: string;
   body: string;
   /** Numbers and a suggested action (`{ action: 'increase_budget', suggestedIncreaseUsd: 25 }`); never a secret. */
+  data?: Record<string, unknown>;
+}
+
+/** One in-app notification. */
+export interface Notification extends NewNotification {
+  id: number;
   data: Record<string, unknown>;
   createdAt: string;
   readAt?: string;
-}
-
-/** What a producer supplies. */
-export interface NewNotification {
-  agentId?: string;
-  agentName?: string;
-  source: string;
-  severity: Severity;
-  title: string;
-  body: string;
-  data?: Record<string, unknown>;
 }
 
 /** Which notifications to list. */

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import type { RetryOptions } from './channels/channel-types';
+import type { ChannelMessage, RetryOptions } from './channels/channel-types';
 
 /** One request the receiver got. */
 export interface ReceivedRequest {
@@ -143,3 +143,14 @@ export function instantRetry(maxAttempts = 3): RetryOptions & { waits: number[] 
   const waits: number[] = [];
   return { maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000, random: () => 0.5, waits, sleep: async (ms) => void waits.push(ms) };
 }
+
+/** The message both channel tests send: a budget warning with money and a suggested action in it. */
+export const BUDGET_WARNING_MESSAGE: ChannelMessage = {
+  kind: 'fired',
+  severity: 'warning',
+  title: 'lead-gen: 90% of the budget used',
+  body: 'LLM spend is $45.00 of the $50.00 budget (90%). Suggested action: approve a $25.00 increase.',
+  agentName: 'lead-gen',
+  rule: 'budget_warning',
+  at: '2025-01-17T10:34:52.123Z',
+};

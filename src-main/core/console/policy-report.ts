@@ -12,7 +12,10 @@
  * - `auth` events, should a runtime send them (the current one refuses credentials and rate limits
  *   with an HTTP status only).
  * `tool` events with `phase: denied` are left out: each comes with the `policy` event above.
+ * A `policy` event's finding and its PII rules are read as the control panel's fold reads them
+ * (src-shared/ipc/control-fold.ts), so the Policies tab and the panel count alike.
  */
+import { findingCount, isPiiRule, policyFinding } from '../../../src-shared/ipc/control-fold';
 import type { AgentPolicies, PolicyCategory, PolicyRule, PolicyViolation, ViolationBucket } from '../../../src-shared/ipc/console-types';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
 import { DEFAULT_WALK_LIMITS } from '../../runtime/policy/json-strings';
@@ -127,8 +130,9 @@ export function violationOf(event: Pick<StoredTelemetryEvent, 'type' | 'time' | 
   const data = event.data;
   const base = { time: event.time, traceId: event.traceId ?? null, stage: typeof data.stage === 'string' ? data.stage : null };
   if (event.type === 'policy') {
-    if (data.kind === 'pii_audit' || typeof data.rule !== 'string') return undefined;
-    return { ...base, category: categoryOfRule(data.rule), rule: data.rule, action: String(data.action ?? 'reported'), count: positiveCount(data.count) };
+    const finding = policyFinding(data);
+    if (!finding) return undefined;
+    return { ...base, category: categoryOfRule(finding.rule), rule: finding.rule, action: String(data.action ?? 'reported'), count: finding.count };
   }
   if (event.type === 'budget') {
     if (data.level !== 'blocked') return undefined;
@@ -136,7 +140,7 @@ export function violationOf(event: Pick<StoredTelemetryEvent, 'type' | 'time' | 
   }
   if (event.type === 'auth') {
     const rule = typeof data.rule === 'string' ? data.rule : 'auth';
-    return { ...base, category: rule.includes('rate') ? 'rate_limit' : 'auth', rule, action: String(data.action ?? data.reason ?? 'refused'), count: positiveCount(data.count) };
+    return { ...base, category: rule.includes('rate') ? 'rate_limit' : 'auth', rule, action: String(data.action ?? data.reason ?? 'refused'), count: findingCount(data.count) };
   }
   return undefined;
 }
@@ -152,11 +156,8 @@ export function ruleIdOf(rule: string): string {
 }
 
 function categoryOfRule(rule: string): PolicyCategory {
-  const id = ruleIdOf(rule);
-  switch (id) {
-    case 'pii':
-    case 'safety.redact_patterns':
-      return 'pii';
+  if (isPiiRule(rule)) return 'pii';
+  switch (ruleIdOf(rule)) {
     case 'safety.block_prompt_injection':
       return 'injection';
     case 'tools.allowed':
@@ -168,10 +169,6 @@ function categoryOfRule(rule: string): PolicyCategory {
     default:
       return 'other';
   }
-}
-
-function positiveCount(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
 }
 
 /** Hourly buckets of [from, to) (both on hour boundaries) with the violations counted (by `count`). */

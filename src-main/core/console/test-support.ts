@@ -12,6 +12,7 @@ import type { ConsoleTransport } from '../../../src-shared/ipc/client';
 import type { ServerMessage } from '../../../src-shared/ipc/protocol';
 import { openControlPlane } from '../control-plane';
 import type { ControlPlane, ControlPlaneOptions } from '../control-plane';
+import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 import type { Disposable } from '../contracts';
 import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import { ConsoleSession } from './console-session';
@@ -128,8 +129,7 @@ export function openConsoleTestPlane(options: ConsoleTestPlaneOptions): ConsoleT
     handlers,
     dispose: async () => {
       handlers.dispose();
-      for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-      await plane.close();
+      await deleteDeploymentsAndClose(plane);
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -8,6 +8,7 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
+import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 import { ensureDockerAndBaseImages, LOCAL_BASE_NODE } from '../targets/docker/docker-test-support';
 import { homeLabel, LABELS } from '../targets/docker/labels';
 import { invoke, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
@@ -38,10 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bystander?.remove({ force: true }).catch(() => undefined);
-  if (plane) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.docker?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
+  if (plane) await deleteDeploymentsAndClose(plane, 'docker');
   for (const label of [`${LABELS.agent}=${AGENT}`, `${LABELS.contentHash}=${FOREIGN_HASH}`]) {
     for (const image of await docker.listImages({ filters: { label: [label] } })) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }

@@ -1,21 +1,19 @@
 // The deploy controller end to end on the process target, with real SQLite, the real vault, real
 // runtime processes: deploy → invoke → deploy v2 → rollback → invoke the old version; a version
 // that never gets ready is rolled back automatically; an idempotency key makes one version.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRuntimeDir } from '../build/runtime-dir';
 import { CoreError } from '../contracts';
 import { createRepositories, openDatabase } from '../store';
 import type { Repositories, StoreDatabase } from '../store';
 import { ProcessTarget } from '../targets/process/process-target';
+import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import { generateMasterKey, StaticKeyProvider, Vault } from '../vault';
 import { DeployController } from './deploy-controller';
 import type { DeployStep } from './deploy-controller';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 let home: string;
 let db: StoreDatabase;
 let repos: Repositories;
@@ -49,7 +47,6 @@ async function invoke(endpoint: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-controller-'));
   project = path.join(home, 'project');
   mkdirSync(project);
@@ -59,7 +56,7 @@ beforeAll(async () => {
   repos = createRepositories(db);
   const vault = new Vault(db, new StaticKeyProvider(generateMasterKey()));
   target = new ProcessTarget({ stateDir: path.join(home, 'process'), stopGraceMs: 3000 });
-  controller = new DeployController({ repositories: repos, vault, targets: { process: target }, dataDir: home, runtimeDir: findRuntimeDir(), runtimeVersion: 'test' });
+  controller = new DeployController({ repositories: repos, vault, targets: { process: target }, dataDir: home, runtimeDir: ensureRuntimeBuilt(), runtimeVersion: 'test' });
   const { agent } = repos.agents.getOrCreate('echo-agent');
   apiKey = repos.apiKeys.create({ agentId: agent.id, role: 'developer', createdBy: 'test' }).raw;
 }, 60_000);

@@ -27,7 +27,7 @@ import type { AgentVersion } from '../store/versions-repository';
 import type { Vault } from '../vault';
 import { ConcurrencyLimits } from './concurrency-limits';
 import { deploymentConfigDir, newControlToken, writeDeploymentConfig } from './deployment-config';
-import type { RuntimeSettingsFile } from './deployment-config';
+import type { RuntimeSettings } from '../../runtime/config/runtime-settings';
 import { waitUntilReady } from './health-gate';
 import { OwnerLeases } from './owner-leases';
 import { withRetry } from './retry-policy';
@@ -59,7 +59,7 @@ export interface DeployOptions {
   /** `--env` values for `${VAR}` in the Dockfile. */
   env?: Record<string, string>;
   budgetUsd?: number;
-  provider?: RuntimeSettingsFile['provider'];
+  provider?: RuntimeSettings['provider'];
   healthTimeoutMs?: number;
   onStep?: (step: DeployStep) => void;
   /** The target's own progress while it starts replicas (image build output, containers). */

@@ -10,31 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DockSpec } from '../../../src-shared/dockfile/types';
-
-export interface RuntimeSettingsFile {
-  agentVersion: string;
-  projectDir: string;
-  language: 'python' | 'javascript' | 'typescript';
-  pythonPath?: string;
-  budget?: { limitUsd: number; warnRatio?: number };
-  prices?: Record<string, { inputPerMillion: number; outputPerMillion: number }>;
-  provider?: { mode: 'forward' | 'simulated'; openaiBaseUrl?: string; anthropicBaseUrl?: string; simulated?: Record<string, unknown> };
-  limits?: { maxBodyBytes?: number; requestTimeoutMs?: number };
-}
-
-export interface SecretsFile {
-  jwtSecret?: string;
-  providerKeys?: { openai?: string; anthropic?: string };
-  auditHashKey?: string;
-  env?: Record<string, string>;
-  /** The control plane's credential for this deployment's `/events` and `/metrics` (see `controlTokenOf`). */
-  controlToken?: string;
-}
+import type { BudgetFile } from '../../runtime/config/budget-file';
+import type { ApiKeyRecord } from '../../runtime/config/keys-file';
+import type { RuntimeSettings } from '../../runtime/config/runtime-settings';
+import type { SecretsFile } from '../../runtime/config/secrets-file';
 
 export interface DeploymentConfig {
   spec: DockSpec;
-  settings: RuntimeSettingsFile;
-  keys: { id: string; hash: string; role: string; revoked?: boolean; expiresAt?: string }[];
+  settings: RuntimeSettings;
+  keys: ApiKeyRecord[];
   secrets: SecretsFile;
 }
 
@@ -60,22 +44,15 @@ export async function writeSecretsFile(dir: string, secrets: SecretsFile): Promi
   await writeAtomically(path.join(dir, 'secrets.json'), JSON.stringify(secrets), 0o600);
 }
 
-/** budget.json: an approved budget limit that replaces runtime.json's, reloadable (runtime config/budget-file.ts). */
-export interface BudgetFile {
-  limitUsd: number;
-  approvedBy: string;
-  approvedAt: string;
-}
-
-/** Writes budget.json alone (an approved budget increase reaches running replicas with a reload). */
+/** Writes budget.json alone: an approved limit that replaces runtime.json's, reaching running replicas with a reload. */
 export async function writeBudgetFile(dir: string, budget: BudgetFile): Promise<void> {
   await writeAtomically(path.join(dir, 'budget.json'), JSON.stringify(budget), 0o644);
 }
 
 /** A deployment's runtime.json, or undefined when it has none (removed, or another machine's). */
-export async function readRuntimeSettings(configDir: string): Promise<RuntimeSettingsFile | undefined> {
+export async function readRuntimeSettings(configDir: string): Promise<RuntimeSettings | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(configDir, 'runtime.json'), 'utf8')) as RuntimeSettingsFile;
+    return JSON.parse(await readFile(path.join(configDir, 'runtime.json'), 'utf8')) as RuntimeSettings;
   } catch {
     return undefined;
   }

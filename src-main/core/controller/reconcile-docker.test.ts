@@ -20,7 +20,7 @@ import { homeLabel, LABELS } from '../targets/docker/labels';
 import { DeployController } from './deploy-controller';
 import type { DeployStep } from './deploy-controller';
 import type { DeployerRun } from './reconcile-test-support';
-import { bundleProblems, invoke, startDeployer, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
+import { bundleProblems, closeDeployersAndPlanes, invoke, startDeployer, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
 
 const AGENT = 'reconcile-boxed';
 const JWT = { JWT_SECRET: 'test-only-jwt-secret-0123456789' };
@@ -38,11 +38,7 @@ beforeAll(() => {
 }, 600_000);
 
 afterEach(async () => {
-  for (const run of runs.splice(0)) await run.kill();
-  for (const plane of planes.splice(0)) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.docker?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
+  await closeDeployersAndPlanes(runs, planes, 'docker');
   for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
   // Whatever a failed assertion left behind, found by this test's data-dir label.
   for (const home of homes.splice(0)) {

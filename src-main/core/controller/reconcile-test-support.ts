@@ -6,6 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ControlPlane } from '../control-plane';
+import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 const DEPLOYER = path.join(import.meta.dirname, 'testdata', 'crash-deployer.ts');
@@ -94,6 +96,12 @@ export function startDeployer(input: { dataDir: string; projectDir: string; targ
       await exited;
     },
   };
+}
+
+/** After a test: kills the deployer children still running, then deletes every deployment each control plane knows on `target` and closes it. */
+export async function closeDeployersAndPlanes(runs: DeployerRun[], planes: ControlPlane[], target: 'process' | 'docker'): Promise<void> {
+  for (const run of runs.splice(0)) await run.kill();
+  for (const plane of planes.splice(0)) await deleteDeploymentsAndClose(plane, target);
 }
 
 /** Live AgentDock runtime processes (Linux /proc) and the deployment each belongs to. */

@@ -13,10 +13,10 @@ import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
 import type { Deployment } from '../store';
 import { ProcessTarget } from '../targets/process/process-target';
+import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import type { DeployerRun } from './reconcile-test-support';
-import { bundleProblems, invoke, runtimeProcesses, startDeployer, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
+import { bundleProblems, closeDeployersAndPlanes, invoke, runtimeProcesses, startDeployer, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const AGENT = 'reconcile-agent';
 const env: NodeJS.ProcessEnv = { ...process.env, AGENTDOCK_MASTER_KEY: TEST_MASTER_KEY };
 let root: string;
@@ -25,16 +25,12 @@ const runs: DeployerRun[] = [];
 const dataDirs: string[] = [];
 
 beforeAll(() => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
+  ensureRuntimeBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'agentdock-reconcile-'));
 }, 120_000);
 
 afterEach(async () => {
-  for (const run of runs.splice(0)) await run.kill();
-  for (const plane of planes.splice(0)) {
-    for (const deployment of plane.repositories.deployments.list()) await plane.targets.process?.delete(deployment.id).catch(() => undefined);
-    await plane.close();
-  }
+  await closeDeployersAndPlanes(runs, planes, 'process');
   // Whatever a failed assertion left running.
   for (const dataDir of dataDirs.splice(0)) {
     const ids = new Set(readdirSync(path.join(dataDir, 'process')).filter((name) => !name.startsWith('.')));

@@ -6,10 +6,10 @@
  * replicas get the new values without a restart.
  */
 import { randomBytes } from 'node:crypto';
+import type { SecretsFile } from '../../runtime/config/secrets-file';
 import type { Environment } from '../store/environments';
 import type { Vault } from '../vault';
 import { PROVIDER_KEY_SECRETS } from './deployment-config';
-import type { SecretsFile } from './deployment-config';
 
 /** The vault secret holding an agent's audit hash key. */
 export const AUDIT_KEY_SECRET = 'AGENTDOCK_AUDIT_HASH_KEY';

@@ -54,7 +54,7 @@ const RETENTION: Record<RetentionKey, Definition<number>> = Object.fromEntries(
 ) as Record<RetentionKey, Definition<number>>;
 
 /** The vault secret holding a registry's password. */
-export function registrySecretName(registryId: number): string {
+function registrySecretName(registryId: number): string {
   return `AGENTDOCK_REGISTRY_${registryId}`;
 }
 

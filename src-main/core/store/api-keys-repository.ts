@@ -3,6 +3,7 @@
  * keys are 256-bit random, so an unsalted hash is safe and doubles as the lookup index); the raw
  * key exists once, in the return value of create/rotate, for the caller to show and forget.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import type { ApiKeyRecord } from '../../runtime/config/keys-file';
 import { API_KEY_PATTERN, generateApiKey, hashApiKey } from '../../runtime/auth/api-keys';
 import { CoreError } from '../contracts';
@@ -66,6 +67,8 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
 
 /** Issues, lists and revokes API keys. */
 export class ApiKeysRepository {
+  private markUsedStatement: BetterSqlite3.Statement | undefined;
+
   constructor(private readonly db: StoreDatabase) {}
 
   /** A new key for the agent: the stored record and the raw key, which is not kept anywhere. */
@@ -158,7 +161,9 @@ export class ApiKeysRepository {
 
   /** Records that the key authenticated a request (for "unused keys" in the console). */
   markUsed(id: string, at: string = this.db.now()): void {
-    this.db.sql.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)').run(at, id, at);
+    // Prepared once: telemetry ingest calls this for every key in every batch.
+    this.markUsedStatement ??= this.db.sql.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)');
+    this.markUsedStatement.run(at, id, at);
   }
 
   /** The agent's keys as keys.json records (hashes only; revoked keys kept so the runtime says "revoked"). */

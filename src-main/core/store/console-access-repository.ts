@@ -13,7 +13,7 @@ import { newId } from './ids';
 export const CONSOLE_ROLES: readonly ConsoleRole[] = ['admin', 'developer', 'viewer'];
 
 /** A raw console token: 32 random bytes, base64url (43 characters, all valid in a WebSocket subprotocol). */
-export const CONSOLE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const CONSOLE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** A fresh raw token (also the serve-mode admin token of the local user). */
 export function generateConsoleToken(): string {

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 /** The database file's name inside the data directory. */
-export const DATABASE_FILE_NAME = 'agentdock.db';
+const DATABASE_FILE_NAME = 'agentdock.db';
 
 /**
  * The data directory for `env` on `platform`:

@@ -21,7 +21,7 @@ export type IdempotencyOutcome =
   | { kind: 'conflict' };
 
 /** Keys are remembered for a day unless told otherwise. */
-export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 interface KeyRow {
   request_hash: string;

@@ -34,6 +34,6 @@ export function escapeLike(text: string): string {
 }
 
 /** A page size between 1 and 10,000 (default 100). */
-export function clampLimit(limit: number | undefined): number {
+function clampLimit(limit: number | undefined): number {
   return Math.min(10_000, Math.max(1, Math.floor(limit ?? 100)));
 }

@@ -3,6 +3,7 @@ import type { StoreDatabase } from './database';
 import { LatencyHistogram } from './latency-histogram';
 import { bucketKey, MINUTE_TIER, ROLLUP_TIERS } from './rollup-tiers';
 import type { TelemetrySummary } from './rollup-totals';
+import type { StoredRollup } from './rollup-writer';
 import type { IngestEvent } from './telemetry-repository';
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same "random" test, so a failure can be replayed. */
@@ -51,18 +52,9 @@ export function summaryDifferences(actual: TelemetrySummary | undefined, expecte
   return problems;
 }
 
-interface RollupRow {
+interface RollupRow extends StoredRollup {
   agent_id: string;
   bucket: string;
-  requests: number;
-  errors: number;
-  tokens_in: number;
-  tokens_out: number;
-  cost_usd: number;
-  latency_sum_ms: number;
-  latency_min_ms: number | null;
-  latency_max_ms: number | null;
-  latency_histogram: string;
 }
 
 /** Every coarser tier's row compared with the sum of its minute rows; returns the differences (none when consistent). */

@@ -35,7 +35,7 @@ export interface RollupRange {
 }
 
 /** The start (ms) of the `tier` bucket containing `ms`. */
-export function bucketStart(ms: number, tier: RollupTier): number {
+function bucketStart(ms: number, tier: RollupTier): number {
   return Math.floor(ms / tier.ms) * tier.ms;
 }
 

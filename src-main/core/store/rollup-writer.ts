@@ -16,7 +16,8 @@ export interface RunRecord {
   data: Record<string, unknown>;
 }
 
-interface StoredRollup {
+/** A rollup row's counters, the same columns in every tier. */
+export interface StoredRollup {
   requests: number;
   errors: number;
   tokens_in: number;

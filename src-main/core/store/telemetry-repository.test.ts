@@ -35,13 +35,25 @@ describe('TelemetryRepository', () => {
   it('stores a batch and rolls run_end events up per minute', () => {
     const batch = [run(0, 10), run(1000, 20), run(2000, 400, 'error'), { ...run(3000, 0), type: 'token', data: { n: 1 } }, run(61_000, 30)];
     expect(telemetry.ingest(batch)).toEqual({ inserted: 5, duplicates: 0 });
-    const series = telemetry.series(agentId, { from: new Date(T0).toISOString(), to: new Date(T0 + 120_000).toISOString() });
-    expect(series.map((point) => [point.minute, point.requests, point.errors, point.tokensIn, point.tokensOut])).toEqual([
+    const series = telemetry.seriesBy(agentId, { from: new Date(T0).toISOString(), to: new Date(T0 + 120_000).toISOString() }, 'minute');
+    expect(series.map((point) => [point.start, point.requests, point.errors, point.tokensIn, point.tokensOut])).toEqual([
       ['2030-03-01T12:00:00.000Z', 3, 1, 300, 60],
       ['2030-03-01T12:01:00.000Z', 1, 0, 100, 20],
     ]);
     expect(series[0]!.costUsd).toBeCloseTo(0.0015, 12);
     expect(telemetry.events(agentId, { types: ['token'] }).map((event) => event.data)).toEqual([{ n: 1 }]);
+  });
+
+  it('filters events by data fields in SQL, and refuses a field name that is not plain', () => {
+    telemetry.ingest([
+      { ...run(0, 0), type: 'budget', data: { level: 'warning', percent: 90 } },
+      { ...run(1000, 0), type: 'budget', data: { level: 'blocked', percent: 100 } },
+      { ...run(2000, 0), type: 'budget', data: { level: 'blocked', percent: 100 } },
+    ]);
+    const blocked = telemetry.events(agentId, { types: ['budget'], data: { level: 'blocked' } });
+    expect(blocked.map((event) => event.time)).toEqual([new Date(T0 + 1000).toISOString(), new Date(T0 + 2000).toISOString()]);
+    expect(telemetry.events(agentId, { types: ['budget'], data: { level: 'blocked', percent: 90 } })).toEqual([]);
+    expect(() => telemetry.events(agentId, { data: { "level') OR 1=1 --": 'x' } })).toThrow(RangeError);
   });
 
   it('does not count events twice when a stream resumes and re-sends them', () => {
@@ -109,7 +121,7 @@ describe('TelemetryRepository', () => {
   it('rolls a whole batch back if one event is refused', () => {
     expect(() => telemetry.ingest([run(0, 10), { ...run(0, 10), agentId: 'ag_unknown' }])).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }));
     expect(telemetry.events(agentId)).toEqual([]);
-    expect(telemetry.series(agentId, { from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() })).toEqual([]);
+    expect(telemetry.seriesBy(agentId, { from: new Date(T0).toISOString(), to: new Date(T0 + 60_000).toISOString() }, 'minute')).toEqual([]);
   });
 
   it('replaces an unreadable event time with the ingest time', () => {

@@ -39,19 +39,6 @@ export interface StoredTelemetryEvent extends IngestEvent {
   id: number;
 }
 
-/** One minute of one agent. */
-export interface RollupPoint {
-  minute: string;
-  requests: number;
-  errors: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
 /** One minute or hour of one agent (`seriesBy`). */
 export interface SeriesPoint {
   /** Start of the bucket, ISO. */
@@ -133,11 +120,6 @@ export class TelemetryRepository {
     return new Map([...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([agentId, total]) => [agentId, total.summary(window)]));
   }
 
-  /** Per-minute points of one agent over [from, to), oldest first (charts). */
-  series(agentId: string, window: { from: string; to: string }): RollupPoint[] {
-    return this.seriesBy(agentId, window, 'minute').map(({ start, ...point }) => ({ minute: start, ...point }));
-  }
-
   /** Points of one agent per minute or per hour over [from, to), oldest first; an hour at the window's edge holds only its minutes inside. */
   seriesBy(agentId: string, window: { from: string; to: string }, granularity: 'minute' | 'hour'): SeriesPoint[] {
     const tier = seriesTier(granularity);
@@ -155,7 +137,8 @@ export class TelemetryRepository {
   }
 
   /** Stored events of one agent, oldest first, optionally by time range, type and after an id. */
-  events(agentId: string, filter: { from?: string; to?: string; types?: readonly string[]; afterId?: number; limit?: number } = {}): StoredTelemetryEvent[] {
+  /** `data` keeps only events whose top-level data fields equal these values (compared in SQL, so a check needs one row, not a page). */
+  events(agentId: string, filter: { from?: string; to?: string; types?: readonly string[]; afterId?: number; data?: Readonly<Record<string, string | number>>; limit?: number } = {}): StoredTelemetryEvent[] {
     const where = ['agent_id = ?'];
     const values: unknown[] = [agentId];
     const add = (clause: string, ...clauseValues: unknown[]): void => {
@@ -166,6 +149,10 @@ export class TelemetryRepository {
     if (filter.to !== undefined) add('time < ?', filter.to);
     if (filter.afterId !== undefined) add('id > ?', filter.afterId);
     if (filter.types?.length) add(`type IN (${filter.types.map(() => '?').join(', ')})`, ...filter.types);
+    for (const [field, value] of Object.entries(filter.data ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw new RangeError(`events: ${JSON.stringify(field)} is not a plain data field name`);
+      add(`json_extract(data_json, '$.${field}') = ?`, value);
+    }
     values.push(Math.min(10_000, Math.max(1, filter.limit ?? 1000)));
     const rows = this.db.sql.prepare(`SELECT * FROM telemetry_events WHERE ${where.join(' AND ')} ORDER BY time, id LIMIT ?`).all(...values) as EventRow[];
     return rows.map((row) => ({

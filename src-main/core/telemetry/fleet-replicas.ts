@@ -19,7 +19,7 @@ export interface FleetReplicas {
 }
 
 /** The source of one replica process: `<deploymentId>/<replicaId>@<processKey>`. */
-export function sourceOf(deploymentId: string, replicaId: string, processKey: string): string {
+function sourceOf(deploymentId: string, replicaId: string, processKey: string): string {
   return `${deploymentId}/${replicaId}@${processKey}`;
 }
 

@@ -17,7 +17,7 @@ export type ParsedFrame =
   | { kind: 'invalid'; reason: DropReason; detail: string };
 
 /** Data larger than this is dropped: one event must not bloat the database (the runtime's are < 4 KiB). */
-export const MAX_EVENT_DATA_CHARS = 256 * 1024;
+const MAX_EVENT_DATA_CHARS = 256 * 1024;
 
 /** Classifies and validates one frame. */
 export function parseFrame(frame: SseFrame): ParsedFrame {

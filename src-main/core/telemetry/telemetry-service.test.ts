@@ -3,8 +3,7 @@
 // /events and /metrics. Proves events and rollups land, a killed replica's successor is picked up
 // without duplicates or losses, a console restart catches up, a wrong token is a logged error,
 // and the service follows the fleet as deployments come and go.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +12,12 @@ import { DeployController } from '../controller/deploy-controller';
 import { createRepositories, openDatabase } from '../store';
 import type { Repositories, StoreDatabase } from '../store';
 import { ProcessTarget } from '../targets/process/process-target';
-import { waitFor } from '../targets/process/process-test-support';
+import { ensureRuntimeBuilt, waitFor } from '../targets/process/process-test-support';
 import { generateMasterKey, StaticKeyProvider, Vault } from '../vault';
 import type { TelemetryLogEntry } from './telemetry-log';
 import { TelemetryService } from './telemetry-service';
 import type { TelemetryServiceOptions } from './telemetry-service';
 
-const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const JWT = { JWT_SECRET: 'test-only-jwt-secret-0123456789' };
 let home: string;
 let db: StoreDatabase;
@@ -93,7 +91,7 @@ const runEnds = (agentId: string) => repos.telemetry.events(agentId, { types: ['
 const window = () => ({ from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 60_000).toISOString() });
 
 beforeAll(() => {
-  if (!existsSync(path.join(repoRoot, 'out/runtime/agentdock-runtime.js'))) execFileSync('npm', ['run', 'build:node'], { cwd: repoRoot, stdio: 'ignore' });
+  ensureRuntimeBuilt();
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-telemetry-'));
   db = openDatabase(path.join(home, 'agentdock.db'));
   repos = createRepositories(db);

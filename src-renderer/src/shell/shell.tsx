@@ -10,14 +10,7 @@ import { useConsoleStream } from '../console/requests';
 import { ViewErrorBoundary } from '../components/view-error-boundary';
 import { useCan } from '../console/use-role';
 import { useUi } from '../state/ui-store';
-import { AgentDetailView } from '../views/agent-detail/agent-detail-view';
 import { AgentsView } from '../views/agents/agents-view';
-import { DeployView } from '../views/deploy/deploy-view';
-import { SecretsView } from '../views/secrets/secrets-view';
-import { ControlView } from '../views/control/control-view';
-import { AuditView } from '../views/audit/audit-view';
-import { SettingsView } from '../views/settings/settings-view';
-import { TargetsView } from '../views/targets/targets-view';
 import { CommandPalette } from './command-palette';
 import { ConnectionBanner } from './connection-banner';
 import { Sidebar } from './sidebar';
@@ -26,6 +19,15 @@ import { TopBar } from './top-bar';
 
 // The editor view carries the Dockfile validator and, further down, Monaco: loaded when opened.
 const EditorView = lazy(() => import('../views/editor/editor-view'));
+// The other views beyond the fleet (the first screen) load when first opened too: the start-up
+// chunk stays the shell and the fleet table.
+const AgentDetailView = lazy(() => import('../views/agent-detail/agent-detail-view').then((module) => ({ default: module.AgentDetailView })));
+const DeployView = lazy(() => import('../views/deploy/deploy-view').then((module) => ({ default: module.DeployView })));
+const SecretsView = lazy(() => import('../views/secrets/secrets-view').then((module) => ({ default: module.SecretsView })));
+const ControlView = lazy(() => import('../views/control/control-view').then((module) => ({ default: module.ControlView })));
+const AuditView = lazy(() => import('../views/audit/audit-view').then((module) => ({ default: module.AuditView })));
+const SettingsView = lazy(() => import('../views/settings/settings-view').then((module) => ({ default: module.SettingsView })));
+const TargetsView = lazy(() => import('../views/targets/targets-view').then((module) => ({ default: module.TargetsView })));
 
 /** The signed-in console: top bar, sidebar, the current view, palette and toasts. */
 export function Shell(): ReactNode {
@@ -100,7 +102,9 @@ export function Shell(): ReactNode {
       <div className="shell-body">
         <Sidebar />
         <main className="view" id="main">
-          <ViewErrorBoundary resetKey={JSON.stringify(route)}>{view}</ViewErrorBoundary>
+          <ViewErrorBoundary resetKey={JSON.stringify(route)}>
+            <Suspense fallback={<div className="view-loading">Loading…</div>}>{view}</Suspense>
+          </ViewErrorBoundary>
         </main>
       </div>
       <CommandPalette />

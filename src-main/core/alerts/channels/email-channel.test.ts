@@ -2,20 +2,11 @@
 // the mail that arrives, a wrong password (not retried), a transient 451 (retried), implicit TLS.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../contracts';
-import { instantRetry, startSmtpReceiver } from '../test-support';
+import { BUDGET_WARNING_MESSAGE as MESSAGE, instantRetry, startSmtpReceiver } from '../test-support';
 import type { SmtpReceiver } from '../test-support';
-import type { ChannelMessage, EmailSettings } from './channel-types';
+import type { EmailSettings } from './channel-types';
 import { checkEmailSettings, emailSubject, sendEmail } from './email-channel';
 
-const MESSAGE: ChannelMessage = {
-  kind: 'fired',
-  severity: 'warning',
-  title: 'lead-gen: 90% of the budget used',
-  body: 'LLM spend is $45.00 of the $50.00 budget (90%). Suggested action: approve a $25.00 increase.',
-  agentName: 'lead-gen',
-  rule: 'budget_warning',
-  at: '2025-01-17T10:34:52.123Z',
-};
 const PASSWORD = 'smtp-Pa55word-never-in-mail';
 
 let server: SmtpReceiver | undefined;

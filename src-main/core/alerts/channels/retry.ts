@@ -10,7 +10,7 @@ import type { RetryOptions, SendResult } from './channel-types';
 export type AttemptOutcome = { ok: true } | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
 
 /** Real sleeping, for production. */
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Default: 3 attempts, 1 s then 2 s (±20%), at most 30 s between attempts. */
 export const DEFAULT_RETRY: RetryOptions = Object.freeze({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000, sleep: realSleep, random: Math.random });

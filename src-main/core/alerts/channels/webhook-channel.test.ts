@@ -4,20 +4,9 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreError } from '../../contracts';
-import { instantRetry, startWebhookReceiver } from '../test-support';
+import { BUDGET_WARNING_MESSAGE as MESSAGE, instantRetry, startWebhookReceiver } from '../test-support';
 import type { WebhookReceiver } from '../test-support';
-import type { ChannelMessage } from './channel-types';
 import { checkWebhookUrl, sendWebhook, slackPayload } from './webhook-channel';
-
-const MESSAGE: ChannelMessage = {
-  kind: 'fired',
-  severity: 'warning',
-  title: 'lead-gen: 90% of the budget used',
-  body: 'LLM spend is $45.00 of the $50.00 budget (90%). Suggested action: approve a $25.00 increase.',
-  agentName: 'lead-gen',
-  rule: 'budget_warning',
-  at: '2025-01-17T10:34:52.123Z',
-};
 
 let receiver: WebhookReceiver | undefined;
 afterEach(async () => {

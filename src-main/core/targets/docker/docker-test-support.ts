@@ -5,12 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freezeDockfile, writeTestBundle } from '../../../runtime/test-bundle';
 import type { TestBundle } from '../../../runtime/test-bundle';
 import type { BuildArtifact } from '../../contracts';
+import { ensureRuntimeBuilt } from '../process/process-test-support';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 
@@ -31,12 +32,7 @@ function run(command: string, args: string[], what: string): string {
 export function ensureDockerAndBaseImages(): void {
   run('bash', ['scripts/ensure-docker.sh'], 'scripts/ensure-docker.sh');
   run('bash', ['scripts/make-base-image.sh'], 'scripts/make-base-image.sh');
-  if (!existsSync(path.join(ROOT, 'out/runtime/agentdock-runtime.js'))) {
-    // `npm test` runs the unit tests before `npm run build`: bundle the runtime ourselves, under a
-    // lock so parallel test files do not write out/runtime at the same time, nor read it half-written.
-    const build = `[ -f out/runtime/agentdock-runtime.js ] || "${process.execPath}" scripts/build-node-bundles.mjs`;
-    run('flock', [path.join(tmpdir(), 'agentdock-build-node.lock'), 'sh', '-c', build], 'npm run build:node');
-  }
+  ensureRuntimeBuilt();
 }
 
 export const AGENT_DOCKFILE = `version: "1.0"

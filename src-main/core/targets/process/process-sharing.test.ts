@@ -1,50 +1,27 @@
 // Several control planes on one data dir (the app adopted a deployment, a CLI deletes it) and the
 // leftovers of a control plane killed mid-deploy: real processes, real run files.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentBundle } from '../../build/agent-bundle';
+import { describe, expect, it } from 'vitest';
 import { findMarkedProcesses, replicaMarkers } from './process-probe';
 import { ProcessTarget } from './process-target';
-import { alive, buildTestBundle, killProcessGroups, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
-import type { TestConfig } from './process-test-support';
+import { alive, testDeployment, useProcessTargetFixture, waitFor } from './process-test-support';
 import type { ReplicaEvent } from './replica-supervisor';
 
-let root: string;
-let bundle: AgentBundle;
-let config: TestConfig;
-const targets: ProcessTarget[] = [];
-const pids = new Set<number>();
-
-beforeAll(async () => {
-  root = testRoot();
-  bundle = await buildTestBundle(root);
-  config = writeConfigDir(root, bundle);
-}, 120_000);
-
-afterEach(async () => {
-  for (const target of targets.splice(0)) await target.dispose();
-  killProcessGroups(pids);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const fixture = useProcessTargetFixture();
 
 function newTarget(stateDir: string, events?: ReplicaEvent[]): ProcessTarget {
-  const target = new ProcessTarget({ stateDir, livenessPollMs: 50, stopGraceMs: 5000, restartPolicy: { initialDelayMs: 20 } });
-  target.onEvent((event) => {
-    events?.push(event);
-    if (event.pid) pids.add(event.pid);
-  });
-  targets.push(target);
+  const target = fixture.track(new ProcessTarget({ stateDir, livenessPollMs: 50, stopGraceMs: 5000, restartPolicy: { initialDelayMs: 20 } }));
+  if (events) target.onEvent((event) => events.push(event));
   return target;
 }
 
 describe('ProcessTarget shared by several control planes', () => {
   it('a replica another control plane adopted is not brought back after this one deletes the deployment', async () => {
-    const stateDir = path.join(root, 'shared');
+    const stateDir = path.join(fixture.root, 'shared');
     const cli = newTarget(stateDir);
-    const spec = testDeployment(bundle, config);
+    const spec = testDeployment(fixture.bundle, fixture.config);
     const pid = Number((await cli.deploy(spec)).replicas[0]?.handle);
     const appEvents: ReplicaEvent[] = [];
     const app = newTarget(stateDir, appEvents);
@@ -61,13 +38,13 @@ describe('ProcessTarget shared by several control planes', () => {
 
   it('delete kills replica processes that no run file names (spawned just before a kill -9 of the control plane)', async () => {
     // A process carrying the markers of a replica, as spawnReplica starts it, but never recorded.
-    const runtime = path.join(root, 'fake-bundle', 'runtime', 'agentdock-runtime.js');
+    const runtime = path.join(fixture.root, 'fake-bundle', 'runtime', 'agentdock-runtime.js');
     mkdirSync(path.dirname(runtime), { recursive: true });
     writeFileSync(runtime, 'setInterval(() => {}, 1000);\n');
     const spawnMarked = (deploymentId: string): number => {
       const child = spawn(process.execPath, [runtime, ...replicaMarkers(deploymentId, 'replica-0')], { detached: true, stdio: 'ignore' });
       child.unref();
-      pids.add(child.pid as number);
+      fixture.pids.add(child.pid as number);
       return child.pid as number;
     };
     const stray = spawnMarked('dep_stray');
@@ -75,7 +52,7 @@ describe('ProcessTarget shared by several control planes', () => {
     await waitFor('the markers to be visible', async () => (await findMarkedProcesses('dep_stray')).length === 1);
     expect(await findMarkedProcesses('dep_stray')).toEqual([stray]);
 
-    const target = newTarget(path.join(root, 'strays'));
+    const target = newTarget(path.join(fixture.root, 'strays'));
     await target.delete('dep_stray');
     expect(alive(stray)).toBe(false);
     expect(alive(other)).toBe(true); // another deployment's process is not touched

@@ -1,44 +1,21 @@
 // The process target with real processes: the real bundled runtime serving a real agent bundle,
 // real signals, real log files. Every process a test starts is killed in afterEach.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentBundle } from '../../build/agent-bundle';
+import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../contracts';
 import { ProcessTarget } from './process-target';
 import type { ProcessTargetOptions } from './process-target';
-import { alive, buildTestBundle, killProcessGroups, testDeployment, testRoot, waitFor, writeConfigDir } from './process-test-support';
-import type { TestConfig } from './process-test-support';
+import { alive, buildTestBundle, testDeployment, useProcessTargetFixture, waitFor, writeConfigDir } from './process-test-support';
 import type { ReplicaEvent } from './replica-supervisor';
 
-let root: string;
-let bundle: AgentBundle;
-let config: TestConfig;
-const targets: ProcessTarget[] = [];
-const seenPids = new Set<number>();
-
-beforeAll(async () => {
-  root = testRoot();
-  bundle = await buildTestBundle(root);
-  config = writeConfigDir(root, bundle);
-}, 120_000);
-
-afterEach(async () => {
-  for (const target of targets.splice(0)) await target.dispose();
-  killProcessGroups(seenPids);
-});
-
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const fixture = useProcessTargetFixture();
 
 function newTarget(options: Partial<ProcessTargetOptions> = {}): { target: ProcessTarget; events: ReplicaEvent[]; stateDir: string } {
-  const stateDir = options.stateDir ?? path.join(root, `state-${Math.random().toString(36).slice(2, 8)}`);
-  const target = new ProcessTarget({ stateDir, livenessPollMs: 100, stopGraceMs: 5000, ...options });
+  const stateDir = options.stateDir ?? path.join(fixture.root, `state-${Math.random().toString(36).slice(2, 8)}`);
+  const target = fixture.track(new ProcessTarget({ stateDir, livenessPollMs: 100, stopGraceMs: 5000, ...options }));
   const events: ReplicaEvent[] = [];
-  target.onEvent((event) => {
-    events.push(event);
-    if (event.pid) seenPids.add(event.pid);
-  });
-  targets.push(target);
+  target.onEvent((event) => events.push(event));
   return { target, events, stateDir };
 }
 
@@ -66,7 +43,7 @@ describe('ProcessTarget', () => {
   it('deploys two replicas on loopback ports that answer /ready and /invoke', async () => {
     const { target, stateDir } = newTarget();
     process.env.AGENTDOCK_TEST_CONTROL_PLANE_ONLY = 'must-not-reach-replicas';
-    const spec = testDeployment(bundle, config, { replicas: 2 });
+    const spec = testDeployment(fixture.bundle, fixture.config, { replicas: 2 });
     const status = await target.deploy(spec);
     delete process.env.AGENTDOCK_TEST_CONTROL_PLANE_ONLY;
     expect(status.replicas.map((replica) => [replica.id, replica.state])).toEqual([
@@ -78,23 +55,23 @@ describe('ProcessTarget', () => {
     for (const [index, endpoint] of endpoints.entries()) {
       expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       await ready(endpoint);
-      const response = await invoke(endpoint, config.key, `hello ${index}`);
+      const response = await invoke(endpoint, fixture.config.key, `hello ${index}`);
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ echo: `hello ${index}`, pid: Number(status.replicas[index]?.handle) });
     }
     const run = JSON.parse(readFileSync(path.join(stateDir, spec.deploymentId, 'replica-0.json'), 'utf8'));
-    expect(run).toMatchObject({ replica: 'replica-0', pid: Number(status.replicas[0]?.handle), endpoint: endpoints[0], bundleHash: bundle.contentHash, restarts: 0 });
+    expect(run).toMatchObject({ replica: 'replica-0', pid: Number(status.replicas[0]?.handle), endpoint: endpoints[0], bundleHash: fixture.bundle.contentHash, restarts: 0 });
     // The replica gets a minimal environment, not the control plane's.
     const environ = readFileSync(`/proc/${run.pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain('AGENTDOCK_HOST=127.0.0.1');
-    expect(environ).toContain(`AGENTDOCK_CONFIG_DIR=${config.dir}`);
+    expect(environ).toContain(`AGENTDOCK_CONFIG_DIR=${fixture.config.dir}`);
     expect(environ.some((entry) => entry.startsWith('AGENTDOCK_TEST_CONTROL_PLANE_ONLY'))).toBe(false);
     await target.delete(spec.deploymentId);
   }, 60_000);
 
   it('brings a replica killed with SIGKILL back with a new pid and counts the restart', async () => {
     const { target, events } = newTarget();
-    const spec = testDeployment(bundle, config);
+    const spec = testDeployment(fixture.bundle, fixture.config);
     const before = (await target.deploy(spec)).replicas[0];
     await ready(before?.endpoint as string);
     const oldPid = Number(before?.handle);
@@ -107,15 +84,15 @@ describe('ProcessTarget', () => {
     expect(after.restarts).toBe(1);
     expect(events).toContainEqual(expect.objectContaining({ replica: 'replica-0', state: 'exited', signal: 'SIGKILL', restartInMs: 250 }));
     await ready(after.endpoint as string);
-    const response = await invoke(after.endpoint as string, config.key, 'again');
+    const response = await invoke(after.endpoint as string, fixture.config.key, 'again');
     expect(await response.json()).toEqual({ echo: 'again', pid: Number(after.handle) });
     expect(alive(oldPid)).toBe(false);
     await target.delete(spec.deploymentId);
   }, 60_000);
 
   it('ends in crashed after maxRestarts when the agent exits at every start', async () => {
-    const broken = await buildTestBundle(root, { name: 'broken_agent', source: 'process.exit(3);\nexport async function run() { return {}; }\n' });
-    const brokenConfig = writeConfigDir(root, broken);
+    const broken = await buildTestBundle(fixture.root, { name: 'broken_agent', source: 'process.exit(3);\nexport async function run() { return {}; }\n' });
+    const brokenConfig = writeConfigDir(fixture.root, broken);
     const { target, events } = newTarget({ restartPolicy: { initialDelayMs: 20, maxDelayMs: 40, maxRestarts: 2 } });
     const spec = testDeployment(broken, brokenConfig);
     await target.deploy(spec);
@@ -140,10 +117,10 @@ describe('ProcessTarget', () => {
   }, 60_000);
 
   it('reports why the runtime could not start', async () => {
-    const badConfig = writeConfigDir(root, bundle);
+    const badConfig = writeConfigDir(fixture.root, fixture.bundle);
     writeFileSync(path.join(badConfig.dir, 'runtime.json'), JSON.stringify({ agentVersion: 'v1', projectDir: 'relative/path', language: 'javascript' }));
     const { target } = newTarget({ restartPolicy: { initialDelayMs: 20, maxDelayMs: 40, maxRestarts: 1 } });
-    const spec = testDeployment(bundle, badConfig);
+    const spec = testDeployment(fixture.bundle, badConfig);
     await target.deploy(spec);
     const crashed = await waitFor('crashed', async () => {
       const replica = await replicaStatus(target, spec.deploymentId, 'replica-0');
@@ -155,7 +132,7 @@ describe('ProcessTarget', () => {
 
   it('stops gracefully (SIGTERM, exit code 0) and starts again', async () => {
     const { target, events, stateDir } = newTarget();
-    const spec = testDeployment(bundle, config);
+    const spec = testDeployment(fixture.bundle, fixture.config);
     const pid = Number((await target.deploy(spec)).replicas[0]?.handle);
     await target.stop(spec.deploymentId);
     expect(events.at(-1)).toMatchObject({ replica: 'replica-0', state: 'stopped', exitCode: 0, signal: null });
@@ -174,7 +151,7 @@ describe('ProcessTarget', () => {
 
   it('suspends with SIGSTOP (requests hang) and resumes with SIGCONT (they answer)', async () => {
     const { target } = newTarget();
-    const spec = testDeployment(bundle, config);
+    const spec = testDeployment(fixture.bundle, fixture.config);
     const replica = (await target.deploy(spec)).replicas[0];
     const endpoint = replica?.endpoint as string;
     await ready(endpoint);
@@ -182,16 +159,16 @@ describe('ProcessTarget', () => {
     expect((await replicaStatus(target, spec.deploymentId, 'replica-0')).state).toBe('suspended');
     // Signal delivery is asynchronous: the kernel marks the process stopped shortly after kill().
     await waitFor('the process to be stopped', () => /\) T /.test(readFileSync(`/proc/${replica?.handle}/stat`, 'utf8')));
-    await expect(invoke(endpoint, config.key, 'while suspended', 300)).rejects.toThrow(/timeout|aborted/i);
+    await expect(invoke(endpoint, fixture.config.key, 'while suspended', 300)).rejects.toThrow(/timeout|aborted/i);
     await target.resume(spec.deploymentId);
     expect((await replicaStatus(target, spec.deploymentId, 'replica-0')).state).toBe('running');
-    expect((await invoke(endpoint, config.key, 'resumed')).status).toBe(200);
+    expect((await invoke(endpoint, fixture.config.key, 'resumed')).status).toBe(200);
     await target.delete(spec.deploymentId);
   }, 60_000);
 
   it('scales 2 → 1 → 3', async () => {
     const { target, stateDir } = newTarget();
-    const spec = testDeployment(bundle, config, { replicas: 2 });
+    const spec = testDeployment(fixture.bundle, fixture.config, { replicas: 2 });
     const two = await target.deploy(spec);
     const removedPid = Number(two.replicas[1]?.handle);
     const one = await target.scale(spec.deploymentId, 1);
@@ -207,7 +184,7 @@ describe('ProcessTarget', () => {
     ]);
     for (const replica of three.replicas) {
       await ready(replica.endpoint as string);
-      expect((await invoke(replica.endpoint as string, config.key, replica.id)).status).toBe(200);
+      expect((await invoke(replica.endpoint as string, fixture.config.key, replica.id)).status).toBe(200);
     }
     expect(JSON.parse(readFileSync(path.join(stateDir, spec.deploymentId, 'deployment.json'), 'utf8')).replicas).toBe(3);
     await target.delete(spec.deploymentId);
@@ -215,7 +192,7 @@ describe('ProcessTarget', () => {
 
   it('replays the log tail and follows new lines until disposed', async () => {
     const { target, stateDir } = newTarget();
-    const spec = testDeployment(bundle, config, { replicas: 2 });
+    const spec = testDeployment(fixture.bundle, fixture.config, { replicas: 2 });
     await target.deploy(spec);
     const tail: LogLine[] = [];
     target.logs(spec.deploymentId, { tail: 1000 }, (line) => tail.push(line)).dispose();
@@ -238,9 +215,9 @@ describe('ProcessTarget', () => {
   }, 60_000);
 
   it('reload sends SIGUSR1: the runtime re-reads keys.json, so a rotated key works without a restart', async () => {
-    const ownConfig = writeConfigDir(root, bundle);
+    const ownConfig = writeConfigDir(fixture.root, fixture.bundle);
     const { target } = newTarget();
-    const spec = testDeployment(bundle, ownConfig);
+    const spec = testDeployment(fixture.bundle, ownConfig);
     const replica = (await target.deploy(spec)).replicas[0];
     const endpoint = replica?.endpoint as string;
     await ready(endpoint);
@@ -264,7 +241,7 @@ describe('ProcessTarget', () => {
 
   it('a new ProcessTarget on the same stateDir adopts live replicas, cleans dead ones and supervises', async () => {
     const first = newTarget();
-    const spec = testDeployment(bundle, config, { replicas: 2 });
+    const spec = testDeployment(fixture.bundle, fixture.config, { replicas: 2 });
     const deployed = await first.target.deploy(spec);
     const [pid0, pid1] = deployed.replicas.map((replica) => Number(replica.handle));
     await first.target.dispose();
@@ -297,7 +274,7 @@ describe('ProcessTarget', () => {
 
   it('delete leaves no process and no run files, and nothing else is touched', async () => {
     const { target, stateDir } = newTarget();
-    const spec = testDeployment(bundle, config, { replicas: 2 });
+    const spec = testDeployment(fixture.bundle, fixture.config, { replicas: 2 });
     const pids = (await target.deploy(spec)).replicas.map((replica) => Number(replica.handle));
     await target.suspend(spec.deploymentId); // a stopped process must still go
     await target.delete(spec.deploymentId);
@@ -305,15 +282,15 @@ describe('ProcessTarget', () => {
     expect(existsSync(path.join(stateDir, spec.deploymentId))).toBe(false);
     expect(await target.status(spec.deploymentId)).toBeUndefined();
     expect(await target.discover()).toEqual([]);
-    expect(existsSync(path.join(bundle.bundleDir, 'manifest.json'))).toBe(true);
-    expect(existsSync(path.join(config.dir, 'keys.json'))).toBe(true);
+    expect(existsSync(path.join(fixture.bundle.bundleDir, 'manifest.json'))).toBe(true);
+    expect(existsSync(path.join(fixture.config.dir, 'keys.json'))).toBe(true);
     await target.delete(spec.deploymentId); // idempotent
   }, 60_000);
 
   it('refuses operations on unknown deployments and ids that cannot name a directory', async () => {
     const { target } = newTarget();
     await expect(target.stop('missing')).rejects.toMatchObject({ code: 'E2023', message: expect.stringContaining('no deployment missing') });
-    await expect(target.deploy(testDeployment(bundle, config, { deploymentId: '../escape' }))).rejects.toMatchObject({ code: 'E2023' });
-    await expect(target.deploy(testDeployment(bundle, config, { configDir: path.join(root, 'nowhere') }))).rejects.toMatchObject({ code: 'E2021' });
+    await expect(target.deploy(testDeployment(fixture.bundle, fixture.config, { deploymentId: '../escape' }))).rejects.toMatchObject({ code: 'E2023' });
+    await expect(target.deploy(testDeployment(fixture.bundle, fixture.config, { configDir: path.join(fixture.root, 'nowhere') }))).rejects.toMatchObject({ code: 'E2021' });
   });
 });

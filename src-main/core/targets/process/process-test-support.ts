@@ -7,22 +7,27 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { generateApiKey } from '../../../runtime/auth/api-keys';
 import { buildAgentBundle } from '../../build/agent-bundle';
 import type { AgentBundle } from '../../build/agent-bundle';
 import { dockfileText, freezeSpec, writeTree } from '../../build/build-test-support';
 import { findRuntimeDir } from '../../build/runtime-dir';
 import type { DeploymentSpec } from '../../contracts';
+import type { ProcessTarget } from './process-target';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../..');
 
 /** The echo agent: answers with its input and the pid of the replica that served it. */
 export const ECHO_AGENT = 'export async function run(input) { return { echo: input.text ?? null, pid: process.pid }; }\n';
 
-/** out/runtime, built on demand. */
+/** out/runtime, built on demand (what `npm run build:node` builds). */
 export function ensureRuntimeBuilt(): string {
   if (!existsSync(path.join(REPO_ROOT, 'out/runtime/agentdock-runtime.js'))) {
-    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build-node-bundles.mjs')], { cwd: REPO_ROOT, stdio: 'ignore' });
+    // `npm test` runs the unit tests before `npm run build`: bundle the runtime here, under a lock so
+    // parallel test files neither write out/runtime at the same time nor read it half-written.
+    const build = `[ -f out/runtime/agentdock-runtime.js ] || "${process.execPath}" scripts/build-node-bundles.mjs`;
+    execFileSync('flock', [path.join(tmpdir(), 'agentdock-build-node.lock'), 'sh', '-c', build], { cwd: REPO_ROOT, stdio: 'ignore' });
   }
   return findRuntimeDir(path.join(REPO_ROOT, 'src-main/core/build'));
 }
@@ -123,4 +128,57 @@ export function killProcessGroups(pids: Set<number>): void {
     }
   }
   pids.clear();
+}
+
+/** One test file's process-target world: a bundle and config dir built once, targets and replicas cleaned up after each test. */
+export interface ProcessTargetFixture {
+  readonly root: string;
+  readonly bundle: AgentBundle;
+  readonly config: TestConfig;
+  /** Pids whose process groups are SIGKILLed after each test. */
+  readonly pids: Set<number>;
+  /** Disposes `target` after the test and kills every replica it reports. */
+  track(target: ProcessTarget): ProcessTarget;
+}
+
+/** Registers the file's beforeAll/afterEach/afterAll hooks and returns the fixture they fill. */
+export function useProcessTargetFixture(): ProcessTargetFixture {
+  const targets: ProcessTarget[] = [];
+  const pids = new Set<number>();
+  let built: { root: string; bundle: AgentBundle; config: TestConfig } | undefined;
+  const ready = () => {
+    if (!built) throw new Error('the process target fixture is used before beforeAll built it');
+    return built;
+  };
+  beforeAll(async () => {
+    const root = testRoot();
+    const bundle = await buildTestBundle(root);
+    built = { root, bundle, config: writeConfigDir(root, bundle) };
+  }, 120_000);
+  afterEach(async () => {
+    for (const target of targets.splice(0)) await target.dispose();
+    killProcessGroups(pids);
+  });
+  afterAll(() => {
+    if (built) rmSync(built.root, { recursive: true, force: true });
+  });
+  return {
+    get root() {
+      return ready().root;
+    },
+    get bundle() {
+      return ready().bundle;
+    },
+    get config() {
+      return ready().config;
+    },
+    pids,
+    track(target) {
+      target.onEvent((event) => {
+        if (event.pid) pids.add(event.pid);
+      });
+      targets.push(target);
+      return target;
+    },
+  };
 }

@@ -5,6 +5,7 @@ import type { AgentRole, ApiKeyRow } from '../../../../src-shared/ipc/console-ty
 import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage } from '../../components/error-message';
+import { RowActionsCell } from '../../components/row-actions-cell';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
 import { formatDateTime } from '../../format/format';
 import { defaultKeyRole } from './key-roles';
@@ -107,18 +108,18 @@ export function KeysTab({ agent, roles }: { agent: string; roles: readonly Agent
                 <td className="mono">{formatDateTime(key.lastUsedAt)}</td>
                 <td className="mono">{formatDateTime(key.expiresAt)}</td>
                 <td>{key.revokedAt ? <span className="badge not-found">revoked</span> : <span className="badge found">active</span>}</td>
-                <td>
+                <RowActionsCell>
                   {key.revokedAt ? null : (
                     <>
                       <button type="button" className="button small" aria-label={`Rotate key ${key.prefix}`} onClick={() => setRotating(key)}>
                         Rotate
-                      </button>{' '}
+                      </button>
                       <button type="button" className="button small danger" aria-label={`Revoke key ${key.prefix}`} onClick={() => setRevoking(key)}>
                         Revoke
                       </button>
                     </>
                   )}
-                </td>
+                </RowActionsCell>
               </tr>
             ))}
           </tbody>

@@ -30,7 +30,7 @@ export function MetricsTab({ agent }: { agent: string }): ReactNode {
       <div className="toolbar">
         <div role="group" aria-label="Time window" className="segmented">
           {METRICS_WINDOWS.map((entry) => (
-            <button key={entry} type="button" className={entry === timeWindow ? 'button small active' : 'button small'} aria-pressed={entry === timeWindow} title={WINDOW_LABELS[entry]} onClick={() => setTimeWindow(entry)}>
+            <button key={entry} type="button" className="button small" aria-pressed={entry === timeWindow} title={WINDOW_LABELS[entry]} onClick={() => setTimeWindow(entry)}>
               {entry}
             </button>
           ))}

@@ -138,7 +138,7 @@ export default function EditorView(): ReactNode {
 
   const dirty = text !== savedText;
   const counts = countProblems(diagnostics);
-  const badgeTone = counts.errors > 0 ? 'badge not-found' : counts.warnings > 0 ? 'badge warn' : 'badge found';
+  const badgeTone = counts.errors > 0 ? 'badge not-found' : counts.warnings > 0 ? 'badge warning' : 'badge found';
 
   return (
     <section className="editor-view" aria-labelledby="editor-title">

@@ -39,12 +39,25 @@ function useDraft(external: string): { draft: string; setDraft(value: string): v
   };
 }
 
-/** Label, help text and the validator's messages around one control. */
-function FieldFrame({ field, id, problems, children, valueNote }: { field: FormField; id: string; problems: readonly string[]; children: ReactNode; valueNote?: string }): ReactNode {
+/**
+ * Label, help text and the validator's messages around one control. A check box (`check`) sits
+ * inside its label, before the text.
+ */
+function FieldFrame({ field, id, problems, children, valueNote, check = false }: { field: FormField; id: string; problems: readonly string[]; children: ReactNode; valueNote?: string; check?: boolean }): ReactNode {
+  const className = ['form-field', check ? 'form-check' : null, problems.length > 0 ? 'invalid' : null].filter(Boolean).join(' ');
   return (
-    <div className={problems.length > 0 ? 'form-field invalid' : 'form-field'}>
-      <label htmlFor={id}>{field.label}</label>
-      {children}
+    <div className={className}>
+      {check ? (
+        <label className="form-check-label" htmlFor={id}>
+          {children}
+          <span>{field.label}</span>
+        </label>
+      ) : (
+        <>
+          <label htmlFor={id}>{field.label}</label>
+          {children}
+        </>
+      )}
       <small id={`${id}-help`} className="muted">
         {field.description ?? ''}
         {valueNote ? ` ${valueNote}` : ''}
@@ -153,21 +166,9 @@ function CheckboxControl({ field, value, onChange, problems }: ControlProps): Re
   const id = useId();
   const checked = typeof value === 'boolean' ? value : field.defaultValue === true;
   return (
-    <div className={problems.length > 0 ? 'form-field form-check invalid' : 'form-field form-check'}>
-      <label className="form-check-label" htmlFor={id}>
-        <input id={id} type="checkbox" checked={checked} aria-describedby={`${id}-help`} onChange={(event) => onChange(event.target.checked)} />
-        <span>{field.label}</span>
-      </label>
-      <small id={`${id}-help`} className="muted">
-        {field.description ?? ''}
-        {value === undefined ? ` Not set: ${checked ? 'on' : 'off'} by default.` : ''}
-      </small>
-      {problems.map((problem) => (
-        <small key={problem} className="form-field-problem">
-          {problem}
-        </small>
-      ))}
-    </div>
+    <FieldFrame field={field} id={id} problems={problems} valueNote={value === undefined ? `Not set: ${checked ? 'on' : 'off'} by default.` : undefined} check>
+      <input id={id} type="checkbox" checked={checked} aria-describedby={`${id}-help`} onChange={(event) => onChange(event.target.checked)} />
+    </FieldFrame>
   );
 }
 

@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { SecretRow } from '../../../../src-shared/ipc/console-types';
 import { ConfirmRowDialog } from '../../components/confirm-row-dialog';
 import { ErrorMessage } from '../../components/error-message';
+import { RowActionsCell } from '../../components/row-actions-cell';
 import { useConsoleMutation, useConsoleQuery } from '../../console/requests';
 import { useCan } from '../../console/use-role';
 import { formatDateTime } from '../../format/format';
@@ -105,7 +106,7 @@ export function SecretsView({ embedded = false }: { embedded?: boolean }): React
                   <td>{secret.createdBy}</td>
                   <td className="mono">{formatDateTime(secret.updatedAt)}</td>
                   {isAdmin ? (
-                    <td className="row-actions">
+                    <RowActionsCell>
                       {plain !== undefined ? (
                         <button type="button" className="button small" aria-label={`Hide ${secret.name}`} onClick={() => setRevealed((current) => Object.fromEntries(Object.entries(current).filter(([k]) => k !== key)))}>
                           Hide
@@ -124,7 +125,7 @@ export function SecretsView({ embedded = false }: { embedded?: boolean }): React
                       <button type="button" className="button small danger" aria-label={`Delete ${secret.name}`} onClick={() => setDeleting(secret)}>
                         Delete
                       </button>
-                    </td>
+                    </RowActionsCell>
                   ) : null}
                 </tr>
               );
