@@ -1,4 +1,5 @@
-// `npm start`: build the app with electron-vite, then launch Electron on it.
+// `npm start`: build the app with electron-vite, then launch Electron on it (or, where Electron
+// cannot be downloaded, say so and how to open the built console in a browser instead).
 // package.json's allowScripts keeps Electron's download out of `npm install`, so installing needs
 // only the npm registry. The binary is fetched here, on first start, by the electron package's own
 // installer; where that host is unreachable the user gets one clear message instead.
@@ -19,6 +20,10 @@ function findElectronBinary() {
   }
 }
 
+// Build first: the same build serves `agentdock serve` (the console in a browser) when the
+// desktop app cannot start here.
+await build();
+
 let electron = findElectronBinary();
 if (electron === undefined) {
   console.error('agentdock: downloading the Electron binary (first start only)…');
@@ -36,12 +41,12 @@ if (electron === undefined) {
       'agentdock: the Electron binary could not be downloaded, so the desktop app cannot start.',
       'Retry with network access to its download host, or point ELECTRON_MIRROR at a mirror:',
       '  node node_modules/electron/install.js',
+      'Meanwhile the same console runs in a browser (the app is built):',
+      "  AGENTDOCK_MASTER_KEY='a long passphrase' npx agentdock serve",
     ].join('\n'),
   );
   process.exit(1);
 }
-
-await build();
 
 const child = spawn(electron, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -20,6 +20,6 @@ export function rendererDirCandidates(moduleDir: string): string[] {
 export function findRendererDir(moduleDir: string = import.meta.dirname): string {
   const candidates = rendererDirCandidates(moduleDir);
   const found = candidates.find((candidate) => existsSync(path.join(candidate, 'index.html')));
-  if (!found) throw new Error(`the console is not built (looked for index.html in ${candidates.join(', ')}); run npx electron-vite build (or npm run build:app)`);
+  if (!found) throw new Error(`the console is not built (looked for index.html in ${candidates.join(', ')}); run npm run build:app`);
   return found;
 }

@@ -36,7 +36,7 @@ export function createStaticHandler(root: string): StaticHandler {
     // A path with an extension is a file that is not there (a stale asset): 404, not the app.
     if (path.extname(resolved) !== '') return plain(response, 404, 'Not found.');
     const index = await existingFileInside(base, path.join(base, 'index.html'));
-    if (!index) return plain(response, 404, 'The console is not built: run npx electron-vite build.');
+    if (!index) return plain(response, 404, 'The console is not built: run npm run build:app.');
     return sendFile(request, response, index.path, index.size, REVALIDATE);
   };
 }
