@@ -39,9 +39,22 @@ fi
 
 mkdir -p "$tools_dir"
 
+# dockerd skips starting its containerd when the pid in containerd.pid is alive, without checking
+# that the process is containerd. After a reboot or a crash that pid may belong to anything (seen:
+# kwok-controller), and dockerd then waits for a containerd that never comes. Remove such a file.
+clear_stale_containerd_pid() {
+  local pidfile=/var/run/docker/containerd/containerd.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  if [ -z "$pid" ] || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != containerd ]; then
+    as_root rm -f "$pidfile"
+  fi
+}
+
 # Starts dockerd with the given extra flags and waits for `docker info`; returns 1 if the daemon
 # exits or does not answer in time.
 start_dockerd() {
+  clear_stale_containerd_pid
   echo "ensure-docker: starting dockerd $* (log: $log)" >&2
   printf '\n--- dockerd %s started %s\n' "$*" "$(date -Is)" >>"$log"
   # setsid + nohup: the daemon must outlive the shell (and the test process) that started it.

@@ -33,6 +33,27 @@ export interface ResourceLimits {
   pids?: number;
 }
 
+/** Horizontal autoscaling (the Kubernetes target's HorizontalPodAutoscaler). */
+export interface Autoscale {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request (default 70). */
+  cpuPercent?: number;
+  /** Target average memory utilisation, percent of the request; none when absent. */
+  memoryPercent?: number;
+}
+
+/** Where and how a deployment runs on the Kubernetes target; every field has a default. */
+export interface KubernetesPlacement {
+  /** kubeconfig context (default: the current context). */
+  context?: string;
+  /** Namespace (default: the context's namespace, else `default`). */
+  namespace?: string;
+  autoscale?: Autoscale;
+  /** A registry from Settings (its URL) to push the image to; without one the image stays local (local clusters). */
+  registry?: string;
+}
+
 /** Everything a target needs to run one deployment (a version of an agent on that target). */
 export interface DeploymentSpec {
   /** Stable id of this deployment (the store's deployments.id). */
@@ -52,6 +73,8 @@ export interface DeploymentSpec {
   resources?: ResourceLimits;
   /** Container-side port of the runtime (`expose.port`); process targets pick loopback ports themselves. */
   port: number;
+  /** Kubernetes target only. */
+  kubernetes?: KubernetesPlacement;
 }
 
 export type ReplicaState = 'starting' | 'running' | 'suspended' | 'stopped' | 'crashed' | 'exited';
@@ -71,6 +94,14 @@ export interface ReplicaStatus {
 export interface DeploymentStatus {
   deploymentId: string;
   replicas: ReplicaStatus[];
+  /**
+   * Set by targets that gate readiness themselves (Kubernetes: the rollout completed, every new
+   * pod passed its readiness probe on `/ready`); the controller then skips its HTTP health gate,
+   * which needs loopback endpoints.
+   */
+  readinessGated?: boolean;
+  /** Where it runs, for people: `context/namespace` on Kubernetes. */
+  location?: string;
 }
 
 export interface LogLine {

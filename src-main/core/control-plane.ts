@@ -22,6 +22,10 @@ import type { Repositories, StoreDatabase } from './store';
 import { DockerTarget } from './targets/docker/docker-target';
 import { homeLabel } from './targets/docker/labels';
 import { ProcessTarget } from './targets/process/process-target';
+import { KubeContexts } from './targets/kubernetes/kube-client';
+import { dockerImageSource } from './targets/kubernetes/kube-images';
+import { KubernetesTarget } from './targets/kubernetes/kubernetes-target';
+import { kubeconfigFiles } from './console/kubeconfig';
 import { TelemetryService } from './telemetry/telemetry-service';
 import type { TelemetryServiceOptions } from './telemetry/telemetry-service';
 import { passphraseKeyProviderFromEnv, Vault } from './vault';
@@ -92,6 +96,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   const targets: Partial<Record<TargetKind, Target>> = {
     process: new ProcessTarget({ stateDir: path.join(dataDir, 'process') }),
     ...dockerTarget(dataDir, env, settings),
+    ...kubernetesTarget(dataDir, env, settings),
     ...options.targets,
   };
   // Windows are asked before every run, so a changed setting applies without a restart.
@@ -143,6 +148,35 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
   };
 }
 
+/** Whether a Docker engine socket is there (DOCKER_HOST or the default socket); nothing is contacted. */
+function dockerSocketPresent(env: Readonly<Record<string, string | undefined>>): boolean {
+  const socket = process.platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock';
+  return Boolean(env.DOCKER_HOST) || existsSync(socket);
+}
+
+/**
+ * The Kubernetes target when a kubeconfig file is there (KUBECONFIG or ~/.kube/config). Contexts
+ * are contacted only when a deployment uses them. Images are built with the local Docker engine
+ * (when there is one) and pushed to a registry from Settings when the deploy names one.
+ */
+function kubernetesTarget(dataDir: string, env: Readonly<Record<string, string | undefined>>, settings: SettingsService): Partial<Record<TargetKind, Target>> {
+  if (!kubeconfigFiles(env).some((file) => existsSync(file))) return {};
+  return {
+    kubernetes: new KubernetesTarget({
+      stateDir: path.join(dataDir, 'kubernetes'),
+      home: homeLabel(dataDir),
+      contexts: new KubeContexts({ env }),
+      ...(dockerSocketPresent(env) ? { images: dockerImageSource(new Dockerode(), () => settings.dockerBaseImages()) } : {}),
+      registry: async (url) => {
+        const registry = settings.registries().find((candidate) => candidate.url === url);
+        if (!registry) return undefined;
+        const password = await settings.registryPassword(registry.id, { actor: 'agentdock', role: 'admin' });
+        return { url: registry.url, ...(registry.username !== undefined ? { username: registry.username } : {}), ...(password !== undefined ? { password } : {}) };
+      },
+    }),
+  };
+}
+
 /**
  * The Docker target when an engine socket is there (DOCKER_HOST or the default socket). Nothing is
  * contacted until a Docker command runs, so start-up never waits on a dead engine. Base images
@@ -151,8 +185,7 @@ export function openControlPlane(options: ControlPlaneOptions = {}): ControlPlan
  * both (CI, the tests' locally made images).
  */
 function dockerTarget(dataDir: string, env: Readonly<Record<string, string | undefined>>, settings: SettingsService): Partial<Record<TargetKind, Target>> {
-  const socket = process.platform === 'win32' ? '//./pipe/docker_engine' : '/var/run/docker.sock';
-  if (!env.DOCKER_HOST && !existsSync(socket)) return {};
+  if (!dockerSocketPresent(env)) return {};
   return {
     docker: new DockerTarget({
       docker: new Dockerode(),

@@ -16,7 +16,7 @@ import type { DockSpec } from '../../../src-shared/dockfile/types';
 import type { DeployOutcome, DeployStepName } from '../../../src-shared/ipc/console-types';
 import { buildAgentBundle } from '../build/agent-bundle';
 import { CoreError, errorMessage, requireTarget } from '../contracts';
-import type { DeploymentStatus, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
+import type { DeploymentStatus, KubernetesPlacement, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
 import { locateDockfile, validateDockfileFile } from '../dockfile/validate-file';
 import type { Repositories } from '../store';
 import { deploymentResource, idempotencyResource } from '../store/deployments-repository';
@@ -60,6 +60,8 @@ export interface DeployOptions {
   env?: Record<string, string>;
   budgetUsd?: number;
   provider?: RuntimeSettings['provider'];
+  /** Kubernetes target: context, namespace, autoscaling, registry. */
+  kubernetes?: KubernetesPlacement;
   healthTimeoutMs?: number;
   onStep?: (step: DeployStep) => void;
   /** The target's own progress while it starts replicas (image build output, containers). */
@@ -112,7 +114,7 @@ export class DeployController {
   /** Deploys the agent project at `projectDir` (a directory holding a Dockfile, or the Dockfile). */
   async deploy(projectPath: string, options: DeployOptions): Promise<DeployResult> {
     const { repositories: repos } = this.options;
-    const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: hashRequest({ projectPath: path.resolve(projectPath), target: options.target, environment: options.environment, replicas: options.replicas }) } : undefined;
+    const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: hashRequest({ projectPath: path.resolve(projectPath), target: options.target, environment: options.environment, replicas: options.replicas, ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}) }) } : undefined;
     if (!idempotency) return this.deployFresh(projectPath, options);
     // Owner first, then the key: a pending key always has an owner, so a key left pending by a
     // process that died can be told from one that a live process is still working on.
@@ -314,6 +316,7 @@ export class DeployController {
         replicas,
         trust: options.trust ?? 'STANDARD',
         port: input.runSpec.expose.port,
+        ...(options.target === 'kubernetes' && options.kubernetes ? { kubernetes: options.kubernetes } : {}),
       };
       // Targets' deploy is idempotent for one deployment id, so a retry converges what the failed attempt left.
       const status = await withRetry(
@@ -321,13 +324,16 @@ export class DeployController {
         this.retryOptions(`starting on ${options.target}`, 'starting', step, options.signal),
       );
       const endpoints = status.replicas.map((replica) => replica.endpoint).filter((endpoint): endpoint is string => Boolean(endpoint));
-      step('health_gate', `waiting for ${endpoints.length} replica(s) to be ready`);
-      const gate = await waitUntilReady(endpoints, { timeoutMs: options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
-      if (!gate.ok || endpoints.length < replicas) {
+      // Targets that gate readiness themselves (a Kubernetes rollout: every new pod passed its
+      // readiness probe on /ready) have no loopback endpoints to probe; their ready replicas count.
+      const readyReplicas = status.readinessGated ? status.replicas.filter((replica) => replica.state === 'running').length : endpoints.length;
+      step('health_gate', status.readinessGated ? `${readyReplicas} replica(s) ready${status.location ? ` in ${status.location}` : ''}` : `waiting for ${endpoints.length} replica(s) to be ready`);
+      const gate = status.readinessGated ? { ok: true as const } : await waitUntilReady(endpoints, { timeoutMs: options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+      if (!gate.ok || readyReplicas < replicas) {
         const previous = repos.deployments.active(input.agentId, options.target);
         const previousVersion = previous ? repos.versions.get(previous.versionId)?.label : undefined;
         await this.remove(target, deployment.id);
-        const why = gate.ok ? `only ${endpoints.length} of ${replicas} replicas started` : gate.notReady.map((r) => `${r.endpoint}: ${r.lastStatus}`).join('; ');
+        const why = gate.ok ? `only ${readyReplicas} of ${replicas} replicas started` : gate.notReady.map((r) => `${r.endpoint}: ${r.lastStatus}`).join('; ');
         repos.deployments.update(deployment.id, { status: 'failed', error: `not ready in time: ${why}` });
         step('failed', previousVersion ? `${version.label} was not healthy in time; ${previousVersion} keeps serving` : `${version.label} was not healthy in time`);
         throw new CoreError('E2010', `${input.agentName} ${version.label} was not ready within ${Math.round((options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS) / 1000)} s (${why}).${previousVersion ? ` Rolled back: ${previousVersion} is still active.` : ''} See agentdock logs ${input.agentName}.`, {
@@ -342,14 +348,14 @@ export class DeployController {
       releaseOwner();
       if (previous) await this.remove(target, previous.id);
       const previousVersion = previous ? repos.versions.get(previous.versionId)?.label : undefined;
-      step('active', `${input.agentName} ${version.label} is active at ${endpoints[0] ?? 'its target'}`);
+      step('active', `${input.agentName} ${version.label} is active at ${endpoints[0] ?? status.location ?? 'its target'}`);
       return {
         agent: input.agentName,
         version: version.label,
         versionCreated: input.versionCreated,
         deploymentId: deployment.id,
         endpoints,
-        replicas: endpoints.length,
+        replicas: status.readinessGated ? readyReplicas : endpoints.length,
         reusedBuild: input.reusedBuild,
         ...(previousVersion ? { previousVersion } : {}),
         durationMs: this.clock() - input.started,

@@ -15,7 +15,7 @@ import { streamContainerLogs } from './container-logs';
 import type { LogSource } from './container-logs';
 import { configVolumeName, deploymentNetworkName, objectLabels } from './container-spec';
 import type { RestartSettings } from './container-spec';
-import { DeploymentStateFiles } from './deployment-state';
+import { DeploymentStateFiles } from '../state-files';
 import type { DesiredState, StoredDeployment } from './deployment-state';
 import { engineStatus, ensureNetwork, toCoreError, tolerate } from './engine-helpers';
 import { deploymentFilter, LABELS } from './labels';
@@ -54,7 +54,7 @@ export type BaseImages = Partial<Record<BuildArtifact['language'], { baseImage: 
 export class DockerTarget implements Target {
   readonly kind = 'docker' as const;
   private readonly docker: Dockerode;
-  private readonly states: DeploymentStateFiles;
+  private readonly states: DeploymentStateFiles<StoredDeployment>;
   private readonly clock: () => Date;
   private readonly settings: RestartSettings;
   private readonly options: DockerTargetOptions;
@@ -64,7 +64,7 @@ export class DockerTarget implements Target {
   constructor(options: DockerTargetOptions) {
     this.options = options;
     this.docker = options.docker;
-    this.states = new DeploymentStateFiles(options.stateDir);
+    this.states = new DeploymentStateFiles<StoredDeployment>(options.stateDir, 'docker-target');
     this.clock = options.clock ?? (() => new Date());
     this.settings = { maxRestarts: options.maxRestarts ?? 5, stopTimeoutSeconds: options.stopTimeoutSeconds ?? 15 };
   }

@@ -13,6 +13,7 @@
  */
 import { CoreError } from '../../contracts';
 import type { TrustLevel } from '../../contracts';
+import { firstAvailable, GVISOR_RUNTIMES as GVISOR, KATA_RUNTIMES as KATA } from '../trust-runtimes';
 
 /** How a deployment's containers reach (and are reached from) the network. */
 export type NetworkIsolation =
@@ -30,12 +31,6 @@ export interface Isolation {
   runtime?: string;
 }
 
-const KATA = ['kata', 'kata-runtime', 'io.containerd.kata.v2', 'kata-qemu', 'kata-clh', 'kata-fc'];
-const GVISOR = ['runsc', 'gvisor', 'io.containerd.runsc.v1'];
-
-function firstAvailable(candidates: readonly string[], available: readonly string[]): string | undefined {
-  return candidates.find((name) => available.includes(name));
-}
 
 /**
  * The isolation for a trust level on an engine offering `availableRuntimes` (from `docker info`).

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane on loopback for the tests and `npm run bench:k8s`: etcd,
+# kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake nodes: pods are scheduled,
+# admitted and marked Running/Ready, but no container runs). Binaries come from
+# scripts/ensure-kube-tools.sh (built from Go modules, cached outside the repo).
+#
+#   scripts/kube-cluster.sh up          starts it (or finds it running) and prints its kubeconfig path
+#   scripts/kube-cluster.sh down        deletes it
+#   scripts/kube-cluster.sh stop|start  stops/starts the control plane, keeping its state (tests of a lost cluster)
+#
+# Idempotent and safe to call from several test files at once (one lock). The cluster is named
+# `agentdock-test`; its kubeconfig has one context, `kwok-agentdock-test`.
+set -euo pipefail
+
+tools_dir="${AGENTDOCK_TOOLS_DIR:-$HOME/.cache/agentdock-tools}"
+name="${AGENTDOCK_KUBE_CLUSTER:-agentdock-test}"
+state="$tools_dir/kube-cluster"
+kubeconfig="$state/$name.kubeconfig"
+nodes="${AGENTDOCK_KUBE_NODES:-2}"
+export KWOK_WORKDIR="$state/kwok"
+
+log() { printf 'kube-cluster: %s\n' "$1" >&2; }
+
+bin=$(bash "$(dirname "$0")/ensure-kube-tools.sh")
+export PATH="$bin:$PATH"
+
+mkdir -p "$state"
+exec 9>"$state/.lock"
+flock 9
+
+api_ready() { [ -s "$kubeconfig" ] && kubectl --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1; }
+
+# Fake nodes with room for the benchmark's 1,000 agents (kwok's default allows 110 pods a node).
+apply_nodes() {
+  local i manifest=""
+  for i in $(seq 0 $((nodes - 1))); do
+    manifest+="
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: \"0\"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    kubernetes.io/role: agent
+    type: kwok
+status:
+  allocatable: { cpu: \"64\", memory: 256Gi, pods: \"2000\" }
+  capacity: { cpu: \"64\", memory: 256Gi, pods: \"2000\" }
+"
+  done
+  printf '%s' "$manifest" | kubectl --kubeconfig "$kubeconfig" apply -f - >&2
+  kubectl --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=60s >&2
+}
+
+up() {
+  if api_ready; then echo "$kubeconfig"; return 0; fi
+  if kwokctl get clusters 2>/dev/null | grep -qx "$name"; then
+    log "cluster $name exists but does not answer; starting it"
+    kwokctl start cluster --name "$name" >&2 || { log "cannot start it; recreating"; kwokctl delete cluster --name "$name" >&2 || true; }
+  fi
+  if ! api_ready; then
+    rm -f "$kubeconfig"
+    log "creating cluster $name (Kubernetes $(kube-apiserver --version 2>/dev/null | awk '{print $2}'))"
+    kwokctl create cluster --name "$name" --runtime binary \
+      --kubeconfig "$kubeconfig" \
+      --etcd-binary "$bin/etcd" \
+      --kube-apiserver-binary "$bin/kube-apiserver" \
+      --kube-controller-manager-binary "$bin/kube-controller-manager" \
+      --kube-scheduler-binary "$bin/kube-scheduler" \
+      --kwok-controller-binary "$bin/kwok" \
+      --disable-qps-limits \
+      --wait 120s >&2
+  fi
+  apply_nodes
+  api_ready || { log "the API server does not answer /readyz; logs: kwokctl logs kube-apiserver --name $name"; exit 1; }
+  echo "$kubeconfig"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) kwokctl delete cluster --name "$name" >&2 || true; rm -f "$kubeconfig" ;;
+  stop) kwokctl stop cluster --name "$name" >&2 ;;
+  start) kwokctl start cluster --name "$name" >&2; up ;;
+  *) echo "usage: $0 up|down|stop|start" >&2; exit 2 ;;
+esac
