@@ -25,6 +25,8 @@ bin=$(bash "$(dirname "$0")/ensure-kube-tools.sh")
 export PATH="$bin:$PATH"
 
 mkdir -p "$state"
+# The lock's descriptor is closed for the cluster's daemons (9>&-): they outlive this script and
+# would otherwise hold the lock for as long as they run.
 exec 9>"$state/.lock"
 flock 9
 
@@ -62,7 +64,7 @@ up() {
   if api_ready; then echo "$kubeconfig"; return 0; fi
   if kwokctl get clusters 2>/dev/null | grep -qx "$name"; then
     log "cluster $name exists but does not answer; starting it"
-    kwokctl start cluster --name "$name" >&2 || { log "cannot start it; recreating"; kwokctl delete cluster --name "$name" >&2 || true; }
+    kwokctl start cluster --name "$name" >&2 9>&- || { log "cannot start it; recreating"; kwokctl delete cluster --name "$name" >&2 || true; }
   fi
   if ! api_ready; then
     rm -f "$kubeconfig"
@@ -75,7 +77,7 @@ up() {
       --kube-scheduler-binary "$bin/kube-scheduler" \
       --kwok-controller-binary "$bin/kwok" \
       --disable-qps-limits \
-      --wait 120s >&2
+      --wait 120s >&2 9>&-
   fi
   apply_nodes
   api_ready || { log "the API server does not answer /readyz; logs: kwokctl logs kube-apiserver --name $name"; exit 1; }
@@ -86,6 +88,6 @@ case "${1:-up}" in
   up) up ;;
   down) kwokctl delete cluster --name "$name" >&2 || true; rm -f "$kubeconfig" ;;
   stop) kwokctl stop cluster --name "$name" >&2 ;;
-  start) kwokctl start cluster --name "$name" >&2; up ;;
+  start) kwokctl start cluster --name "$name" >&2 9>&-; up ;;
   *) echo "usage: $0 up|down|stop|start" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ import type { DockSpec } from '../../../src-shared/dockfile/types';
 import type { DeployOutcome, DeployStepName } from '../../../src-shared/ipc/console-types';
 import { buildAgentBundle } from '../build/agent-bundle';
 import { CoreError, errorMessage, requireTarget } from '../contracts';
-import type { DeploymentStatus, KubernetesPlacement, ProgressEvent, Target, TargetKind, TrustLevel } from '../contracts';
+import type { DeploymentStatus, KubernetesPlacement, ProgressEvent, ResourceLimits, Target, TargetKind, TrustLevel } from '../contracts';
 import { locateDockfile, validateDockfileFile } from '../dockfile/validate-file';
 import type { Repositories } from '../store';
 import { deploymentResource, idempotencyResource } from '../store/deployments-repository';
@@ -62,6 +62,8 @@ export interface DeployOptions {
   provider?: RuntimeSettings['provider'];
   /** Kubernetes target: context, namespace, autoscaling, registry. */
   kubernetes?: KubernetesPlacement;
+  /** CPU and memory per replica (Docker and Kubernetes; defaults 1 CPU, 512 MB). */
+  resources?: ResourceLimits;
   healthTimeoutMs?: number;
   onStep?: (step: DeployStep) => void;
   /** The target's own progress while it starts replicas (image build output, containers). */
@@ -114,7 +116,7 @@ export class DeployController {
   /** Deploys the agent project at `projectDir` (a directory holding a Dockfile, or the Dockfile). */
   async deploy(projectPath: string, options: DeployOptions): Promise<DeployResult> {
     const { repositories: repos } = this.options;
-    const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: hashRequest({ projectPath: path.resolve(projectPath), target: options.target, environment: options.environment, replicas: options.replicas, ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}) }) } : undefined;
+    const idempotency = options.idempotencyKey ? { key: options.idempotencyKey, hash: hashRequest({ projectPath: path.resolve(projectPath), target: options.target, environment: options.environment, replicas: options.replicas, ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}), ...(options.resources ? { resources: options.resources } : {}) }) } : undefined;
     if (!idempotency) return this.deployFresh(projectPath, options);
     // Owner first, then the key: a pending key always has an owner, so a key left pending by a
     // process that died can be told from one that a live process is still working on.
@@ -317,6 +319,7 @@ export class DeployController {
         trust: options.trust ?? 'STANDARD',
         port: input.runSpec.expose.port,
         ...(options.target === 'kubernetes' && options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+        ...(options.resources ? { resources: options.resources } : {}),
       };
       // Targets' deploy is idempotent for one deployment id, so a retry converges what the failed attempt left.
       const status = await withRetry(
