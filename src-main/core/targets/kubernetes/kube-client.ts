@@ -12,6 +12,7 @@
  * - HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply to clusters without a `proxy-url`, as with kubectl.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, NodeV1Api, VersionApi, Watch } from '@kubernetes/client-node';
@@ -45,6 +46,7 @@ export interface KubeClientOptions {
 export class KubeContexts {
   private readonly env: Env;
   private readonly clients = new Map<string, Promise<KubeClients>>();
+  private readonly pools = new Map<string, DispatcherPool>();
   private loginPath: Promise<string | undefined> | undefined;
 
   constructor(private readonly options: KubeClientOptions = {}) {
@@ -101,6 +103,13 @@ export class KubeContexts {
   /** Forgets a context's clients (after its credentials changed, or to reconnect from scratch). */
   forget(contextName: string): void {
     this.clients.delete(contextName);
+    this.pools.get(contextName)?.close();
+    this.pools.delete(contextName);
+  }
+
+  /** Closes every pooled connection. */
+  async dispose(): Promise<void> {
+    for (const name of [...this.clients.keys()]) this.forget(name);
   }
 
   private async build(name: string): Promise<KubeClients> {
@@ -125,6 +134,8 @@ export class KubeContexts {
         currentContext: name,
       });
     }
+    const pool = pooledDispatchers(config);
+    this.pools.set(name, pool);
     return {
       context: name,
       server: cluster.server,
@@ -156,6 +167,38 @@ export class KubeContexts {
     }
     return { ...user, exec: { ...exec, env: [...(exec.env ?? []).filter((e) => e.name !== 'PATH'), { name: 'PATH', value: combined }] } } as User;
   }
+}
+
+interface DispatcherPool {
+  close(): void;
+}
+
+/**
+ * One connection pool per (cluster, credentials) instead of one per request. client-node 2.0
+ * builds a new undici Agent in `applySecurityAuthentication` for every API call and watch, so
+ * each call opened a fresh TLS connection and left it idling: 40 open/close cycles of six watches
+ * left 491 established sockets (kube-connection.test.ts). The key includes the client
+ * certificate, key and CA, so credentials an exec plugin rotates get a pool of their own.
+ */
+function pooledDispatchers(config: KubeConfig): DispatcherPool {
+  type CreateDispatcher = (cluster: Cluster | null, agentOptions: Record<string, unknown>) => { close?: () => Promise<void> } | undefined;
+  const target = config as unknown as { createDispatcher: CreateDispatcher };
+  const original = target.createDispatcher.bind(config);
+  const pool = new Map<string, ReturnType<CreateDispatcher>>();
+  target.createDispatcher = (cluster, agentOptions) => {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify([cluster?.server, cluster?.proxyUrl, agentOptions.rejectUnauthorized, agentOptions.servername]));
+    for (const part of [agentOptions.ca, agentOptions.cert, agentOptions.key, agentOptions.pfx]) hash.update(part === undefined ? '-' : Buffer.isBuffer(part) ? part : String(part));
+    const key = hash.digest('hex');
+    if (!pool.has(key)) pool.set(key, original(cluster, agentOptions));
+    return pool.get(key);
+  };
+  return {
+    close: () => {
+      for (const dispatcher of pool.values()) void dispatcher?.close?.().catch(() => undefined);
+      pool.clear();
+    },
+  };
 }
 
 /** Adds the names `from` defines that `into` does not (kubectl's rule: the first file to define a name wins). */

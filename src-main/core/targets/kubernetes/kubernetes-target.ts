@@ -329,6 +329,7 @@ export class KubernetesTarget implements Target {
     for (const subscription of this.subscriptions.values()) subscription.dispose();
     this.subscriptions.clear();
     this.hub.dispose();
+    await this.options.contexts.dispose();
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -491,7 +492,10 @@ export class KubernetesTarget implements Target {
       subscription = this.hub.subscribe<V1Pod>({ context: state.context, resource: 'pods', namespace: state.namespace, labelSelector: MANAGED_SELECTOR });
       this.subscriptions.set(state.deploymentId, subscription);
     }
-    if (subscription.state().state !== 'online') {
+    const watchState = subscription.state();
+    // A lost API server: say so (with when the watch tries again) instead of serving stale pods.
+    if (watchState.state === 'offline') throw new CoreError('E2020', `${watchState.error} (retrying in ${Math.max(1, Math.round(watchState.retryInMs / 1000))} s)`);
+    if (watchState.state !== 'online') {
       try {
         await withTimeout(subscription.synced(), 5000, `the pod list of ${state.context}/${state.namespace} did not arrive within 5 s`);
       } catch (error) {
