@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { TargetKind, TrustLevel } from '../../core/contracts';
-import type { DeployResult, DeployStep } from '../../core/controller/deploy-controller';
+import type { DeployOptions, DeployResult, DeployStep } from '../../core/controller/deploy-controller';
 import type { Environment } from '../../core/store/environments';
 import { parseCommandArguments, parseEnvAssignments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
-const TARGETS = ['process', 'docker'] as const;
+const TARGETS = ['process', 'docker', 'kubernetes'] as const;
 const TRUST = ['TRUSTED', 'STANDARD', 'UNTRUSTED', 'CONFIDENTIAL'] as const;
 
 export const deployHelp = `Usage: agentdock deploy [path] [options]
@@ -17,8 +17,9 @@ ready, then switches traffic to it and stops the previous version. Not ready in 
 previous version keeps serving (automatic rollback) and the command fails.
 
 Options:
-  --target process|docker     where replicas run (default: process)
+  --target process|docker|kubernetes   where replicas run (default: process)
   --replicas N                replicas to run (default: 1)
+  --cpus N, --memory MB       per replica (Docker, Kubernetes; default 1 CPU, 512 MB)
   --trust LEVEL               TRUSTED, STANDARD, UNTRUSTED or CONFIDENTIAL (default: STANDARD)
   --environment dev|prod      which secrets the agent gets (default: dev)
   --env KEY=VALUE             a value for \${KEY} in the Dockfile (repeatable)
@@ -28,6 +29,15 @@ Options:
   --json                      print the result as JSON
   -h, --help                  show this help
 
+Kubernetes (--target kubernetes; the kubeconfig is read as kubectl reads it, KUBECONFIG included):
+  --context NAME              kubeconfig context (default: the current context)
+  --namespace NAME            namespace (default: the context's; created with Pod Security
+                              "restricted" when it does not exist)
+  --min-replicas N --max-replicas N   autoscale between N and M replicas (HorizontalPodAutoscaler)
+  --cpu-target PERCENT        autoscaling CPU target (default 70); --memory-target PERCENT adds memory
+  --registry URL              push the image to this registry from Settings (credentials from the
+                              vault); without it the image stays in the local Docker engine (local clusters)
+
 Secrets: AGENTDOCK_MASTER_KEY unlocks the vault. Data: AGENTDOCK_HOME (default: the OS app-data dir).
 Exit codes: 0 deployed, 1 failed (validation, build, health gate), 2 usage error.`;
 
@@ -36,8 +46,9 @@ export const rollbackHelp = `Usage: agentdock rollback <agent> <version> [option
 Redeploys an earlier version (e.g. v3) through the same health-gated flow.
 
 Options:
-  --target process|docker     (default: process)
+  --target process|docker|kubernetes   (default: process)
   --replicas N, --trust LEVEL, --environment dev|prod, --timeout SECONDS, --json
+  --context NAME, --namespace NAME (Kubernetes; the options of agentdock deploy)
 Exit codes: 0 rolled back, 1 failed, 2 usage error.`;
 
 /** `agentdock deploy`. */
@@ -83,7 +94,53 @@ const commonOptions = {
   environment: { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
+  cpus: { type: 'string' },
+  memory: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string' },
+  'min-replicas': { type: 'string' },
+  'max-replicas': { type: 'string' },
+  'cpu-target': { type: 'string' },
+  'memory-target': { type: 'string' },
+  registry: { type: 'string' },
 } as const;
+
+function wholeNumber(command: string, flag: string, raw: unknown, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, command);
+  return value;
+}
+
+/** --cpus/--memory and the Kubernetes placement flags; refused for targets they do not apply to. */
+function placementOptions(command: string, target: string, values: Record<string, unknown>): Pick<DeployOptions, 'resources' | 'kubernetes'> {
+  const kubeFlags = ['context', 'namespace', 'min-replicas', 'max-replicas', 'cpu-target', 'memory-target', 'registry'].filter((flag) => values[flag] !== undefined);
+  if (target !== 'kubernetes' && kubeFlags.length > 0) throw new UsageError(`--${kubeFlags[0]} applies to --target kubernetes only`, command);
+  const cpus = values.cpus === undefined ? undefined : Number(values.cpus);
+  if (cpus !== undefined && !(cpus > 0 && cpus <= 256)) throw new UsageError('--cpus must be a number of CPUs above 0 (e.g. 0.5)', command);
+  const memoryMb = wholeNumber(command, 'memory', values.memory, 32, 1_048_576);
+  if (target === 'process' && (cpus !== undefined || memoryMb !== undefined)) throw new UsageError('--cpus and --memory apply to the docker and kubernetes targets', command);
+  const resources = cpus !== undefined || memoryMb !== undefined ? { ...(cpus !== undefined ? { cpus } : {}), ...(memoryMb !== undefined ? { memoryMb } : {}) } : undefined;
+  if (target !== 'kubernetes') return resources ? { resources } : {};
+  const minReplicas = wholeNumber(command, 'min-replicas', values['min-replicas'], 1, 1000);
+  const maxReplicas = wholeNumber(command, 'max-replicas', values['max-replicas'], 1, 1000);
+  if ((minReplicas === undefined) !== (maxReplicas === undefined)) throw new UsageError('autoscaling needs both --min-replicas and --max-replicas', command);
+  if (minReplicas !== undefined && maxReplicas !== undefined && maxReplicas < minReplicas) throw new UsageError('--max-replicas must be at least --min-replicas', command);
+  const cpuPercent = wholeNumber(command, 'cpu-target', values['cpu-target'], 1, 1000);
+  const memoryPercent = wholeNumber(command, 'memory-target', values['memory-target'], 1, 1000);
+  if (minReplicas === undefined && (cpuPercent !== undefined || memoryPercent !== undefined)) throw new UsageError('--cpu-target and --memory-target need --min-replicas and --max-replicas', command);
+  const namespace = values.namespace as string | undefined;
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits and '-', at most 63)`, command);
+  const kubernetes = {
+    ...(typeof values.context === 'string' ? { context: values.context } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(typeof values.registry === 'string' ? { registry: values.registry } : {}),
+    ...(minReplicas !== undefined && maxReplicas !== undefined
+      ? { autoscale: { minReplicas, maxReplicas, ...(cpuPercent !== undefined ? { cpuPercent } : {}), ...(memoryPercent !== undefined ? { memoryPercent } : {}) } }
+      : {}),
+  };
+  return { ...(resources ? { resources } : {}), kubernetes };
+}
 
 function commonDeployOptions(command: string, values: Record<string, unknown>) {
   const target = (values.target ?? 'process') as string;
@@ -101,6 +158,7 @@ function commonDeployOptions(command: string, values: Record<string, unknown>) {
     trust: trust as TrustLevel,
     environment: environment as Environment,
     replicas,
+    ...placementOptions(command, target, values),
     actor: currentActor(),
     ...(timeout !== undefined ? { healthTimeoutMs: timeout * 1000 } : {}),
   };
@@ -116,5 +174,6 @@ function printResult(terminal: Terminal, result: DeployResult, json: boolean): v
     return;
   }
   const previous = result.previousVersion ? ` (was ${result.previousVersion})` : '';
-  terminal.out(`${paint(terminal, 'green', '✓')} ${result.agent} ${result.version} is active${previous} in ${(result.durationMs / 1000).toFixed(1)} s — ${result.endpoints.join(', ')}`);
+  const where = result.endpoints.length > 0 ? result.endpoints.join(', ') : `${result.replicas} replica(s) ready`;
+  terminal.out(`${paint(terminal, 'green', '✓')} ${result.agent} ${result.version} is active${previous} in ${(result.durationMs / 1000).toFixed(1)} s — ${where}`);
 }

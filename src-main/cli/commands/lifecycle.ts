@@ -18,7 +18,7 @@ const WHAT: Record<LifecycleAction, { summary: string; done: string; detail: str
 
 /** Help text of one lifecycle command. */
 export function lifecycleHelp(action: LifecycleAction): string {
-  return `Usage: agentdock ${action} <agent> [--target process|docker] [--json]
+  return `Usage: agentdock ${action} <agent> [--target process|docker|kubernetes] [--json]
 
 ${WHAT[action].detail}
 Without --target, the agent's active deployment on every target.

@@ -4,7 +4,7 @@ import { withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
-export const logsHelp = `Usage: agentdock logs <agent> [-f] [--tail N] [--target process|docker] [--json]
+export const logsHelp = `Usage: agentdock logs <agent> [-f] [--tail N] [--target process|docker|kubernetes] [--json]
 
 The runtime's log lines of the agent's active version, every replica interleaved, each line
 prefixed with its replica. -f keeps following until Ctrl-C.

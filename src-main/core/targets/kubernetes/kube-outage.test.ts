@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CoreError } from '../../contracts';
-import type { DeploymentSpec } from '../../contracts';
+import type { DeploymentSpec, ReplicaStatus } from '../../contracts';
 import { KubeContexts } from './kube-client';
 import { KubernetesTarget } from './kubernetes-target';
 import { controlTestCluster, ensureTestCluster } from './kube-test-support';
@@ -76,7 +76,7 @@ it('a dead API server gives a clear error at once, and everything recovers when 
 
   controlTestCluster(CLUSTER, 'start');
   const deadline = Date.now() + 60_000;
-  let replicas;
+  let replicas: ReplicaStatus[] | undefined;
   while (Date.now() < deadline) {
     replicas = await target.status('outage-1').then((status) => status?.replicas, () => undefined);
     if (replicas?.length) break;
