@@ -32,7 +32,11 @@ flock 9
 
 api_ready() { [ -s "$kubeconfig" ] && kubectl --kubeconfig "$kubeconfig" --request-timeout=5s get --raw /readyz >/dev/null 2>&1; }
 
-# Fake nodes with room for the benchmark's 1,000 agents (kwok's default allows 110 pods a node).
+# Loopback only: kwokctl binds the API server to 0.0.0.0 by default.
+# The API server's default service range is a /24 (254 Services); the benchmark's 1,000 agents
+# have a Service each, so the cluster gets a /16 (--extra-args above).
+# Fake nodes with room for the benchmark's 1,000 agents next to the tests' (kwok's default
+# allows 110 pods a node; each agent requests a quarter CPU).
 apply_nodes() {
   local i manifest=""
   for i in $(seq 0 $((nodes - 1))); do
@@ -52,11 +56,16 @@ metadata:
     kubernetes.io/role: agent
     type: kwok
 status:
-  allocatable: { cpu: \"64\", memory: 256Gi, pods: \"2000\" }
-  capacity: { cpu: \"64\", memory: 256Gi, pods: \"2000\" }
+  allocatable: { cpu: \"1000\", memory: 4096Gi, pods: \"2000\" }
+  capacity: { cpu: \"1000\", memory: 4096Gi, pods: \"2000\" }
 "
   done
   printf '%s' "$manifest" | kubectl --kubeconfig "$kubeconfig" apply -f - >&2
+  # Status is a subresource: apply sets it on create only, so existing nodes get it patched.
+  for i in $(seq 0 $((nodes - 1))); do
+    kubectl --kubeconfig "$kubeconfig" patch node "kwok-node-$i" --subresource=status --type=merge \
+      -p '{"status":{"allocatable":{"cpu":"1000","memory":"4096Gi","pods":"2000"},"capacity":{"cpu":"1000","memory":"4096Gi","pods":"2000"}}}' >/dev/null
+  done
   kubectl --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=60s >&2
 }
 
@@ -77,10 +86,18 @@ up() {
       --kube-scheduler-binary "$bin/kube-scheduler" \
       --kwok-controller-binary "$bin/kwok" \
       --disable-qps-limits \
+      --extra-args kube-apiserver=service-cluster-ip-range=10.96.0.0/16 \
+      --extra-args kube-apiserver=bind-address=127.0.0.1 \
       --wait 120s >&2 9>&-
   fi
+  # kwokctl start returns before the API server answers; wait for it (60 s) before using it.
+  local waited=0
+  until api_ready; do
+    if [ "$waited" -ge 60 ]; then log "the API server does not answer /readyz; logs: kwokctl logs kube-apiserver --name $name"; exit 1; fi
+    sleep 1
+    waited=$((waited + 1))
+  done
   apply_nodes
-  api_ready || { log "the API server does not answer /readyz; logs: kwokctl logs kube-apiserver --name $name"; exit 1; }
   echo "$kubeconfig"
 }
 

@@ -5,6 +5,7 @@
 import { auditHelp, runAudit } from './commands/audit';
 import { cleanupHelp, runCleanup } from './commands/cleanup';
 import { deployHelp, rollbackHelp, runDeploy, runRollback } from './commands/deploy';
+import { exportHelp, runExport } from './commands/export';
 import { LIFECYCLE_ACTIONS } from '../core/controller/agent-operations';
 import type { LifecycleAction } from '../core/controller/agent-operations';
 import { runInit, initHelp } from './commands/init';
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   status: { summary: 'agents, their active versions, replicas and health', help: statusHelp, run: runStatus },
   versions: { summary: "an agent's immutable versions", help: versionsHelp, run: runVersions },
   rollback: { summary: 'redeploy an earlier version', help: rollbackHelp, run: runRollback },
+  export: { summary: 'a version as Kubernetes manifests or a Helm chart, for GitOps', help: exportHelp, run: runExport },
   logs: { summary: "the agent's runtime logs, every replica (-f to follow)", help: logsHelp, run: (argv, terminal) => runLogs(argv, terminal) },
   ...lifecycleCommands(),
   key: { summary: 'create, list, rotate and revoke API keys', help: keyHelp, run: runKey },

@@ -326,7 +326,9 @@ export class DeployController {
         () => target.deploy(spec, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) }),
         this.retryOptions(`starting on ${options.target}`, 'starting', step, options.signal),
       );
-      const endpoints = status.replicas.map((replica) => replica.endpoint).filter((endpoint): endpoint is string => Boolean(endpoint));
+      // A target that gates readiness itself reaches replicas through per-process relays (Kubernetes:
+      // the API server's pod proxy), so its endpoints are neither probed nor stored.
+      const endpoints = status.readinessGated ? [] : status.replicas.map((replica) => replica.endpoint).filter((endpoint): endpoint is string => Boolean(endpoint));
       // Targets that gate readiness themselves (a Kubernetes rollout: every new pod passed its
       // readiness probe on /ready) have no loopback endpoints to probe; their ready replicas count.
       const readyReplicas = status.readinessGated ? status.replicas.filter((replica) => replica.state === 'running').length : endpoints.length;

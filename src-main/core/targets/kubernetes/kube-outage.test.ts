@@ -35,6 +35,9 @@ function spec(deploymentId: string, configDir: string): DeploymentSpec {
 }
 
 beforeAll(() => {
+  // Always a fresh cluster: one left stopped and restarted by an interrupted run has a kwok
+  // controller that no longer marks new pods ready.
+  controlTestCluster(CLUSTER, 'down');
   const kubeconfig = ensureTestCluster(CLUSTER);
   work = mkdtempSync(path.join(tmpdir(), 'agentdock-kube-outage-'));
   const configDir = path.join(work, 'config');

@@ -93,7 +93,7 @@ beforeAll(async () => {
     home: homeLabel(dataDir),
     contexts: new KubeContexts({ env }),
     images: dockerImageSource(new Dockerode(), () => ({ javascript: { baseImage: 'agentdock/base-node:22' } })),
-    progressDeadlineSeconds: 8,
+    progressDeadlineSeconds: 20,
   });
   plane = openControlPlane({ dataDir, env, keyProvider: new StaticKeyProvider(generateMasterKey()), targets: { kubernetes: target } });
 }, 50 * 60_000);
@@ -199,10 +199,10 @@ describe('KubernetesTarget on a real control plane', () => {
     v1 = back.deploymentId;
   }, 300_000);
 
-  it('a rollout that cannot progress (unschedulable: 500 CPUs) is rolled back to the last healthy version, and the error says why', async () => {
+  it('a rollout that cannot progress (unschedulable: 25,000 CPUs requested) is rolled back to the last healthy version, and the error says why', async () => {
     const failure = await plane
       .controller()
-      .deploy(path.join(home, 'v3'), { target: 'kubernetes', actor: 'tester', kubernetes: { namespace }, resources: { cpus: 2000, memoryMb: 256 } })
+      .deploy(path.join(home, 'v3'), { target: 'kubernetes', actor: 'tester', kubernetes: { namespace }, resources: { cpus: 100_000, memoryMb: 256 } })
       .then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(CoreError);
     expect((failure as CoreError).code).toBe('E2010');

@@ -22,6 +22,7 @@ import { DeploymentStateFiles } from '../state-files';
 import { CONFIDENTIAL_RUNTIMES, firstAvailable, GVISOR_RUNTIMES, KATA_RUNTIMES } from '../trust-runtimes';
 import { applyObject, deleteObject, kubeFailure, listObjects, readObject } from './kube-api';
 import type { KubeClients, KubeContexts } from './kube-client';
+import { KubeApiRelay } from './kube-relay';
 import type { ImageSource, RegistryLogin } from './kube-images';
 import { ANNOTATIONS, configObjectName, configObjects, deploymentObject, deploymentObjects, LABELS, MANAGED_BY, namespaceObject } from './manifests';
 import type { DesiredState, KubeDeploymentState, KubeObject } from './manifests';
@@ -58,6 +59,7 @@ const WORKLOAD_KINDS = [
 export class KubernetesTarget implements Target {
   readonly kind = 'kubernetes' as const;
   readonly hub: WatchHub;
+  private readonly relay: KubeApiRelay;
   private readonly states: DeploymentStateFiles<KubeDeploymentState>;
   private readonly progressDeadlineSeconds: number;
   private readonly subscriptions = new Map<string, WatchSubscription<V1Pod>>();
@@ -65,6 +67,7 @@ export class KubernetesTarget implements Target {
   constructor(private readonly options: KubernetesTargetOptions) {
     this.states = new DeploymentStateFiles<KubeDeploymentState>(options.stateDir, 'kubernetes-target');
     this.hub = options.hub ?? new WatchHub(options.contexts);
+    this.relay = new KubeApiRelay(options.contexts);
     this.progressDeadlineSeconds = options.progressDeadlineSeconds ?? 600;
   }
 
@@ -146,8 +149,16 @@ export class KubernetesTarget implements Target {
   async status(deploymentId: string): Promise<DeploymentStatus | undefined> {
     const state = this.states.read(deploymentId);
     if (!state) return undefined;
-    const pods = await this.podsOf(state);
-    const replicas = pods.filter((pod) => pod.metadata?.labels?.[LABELS.deployment] === deploymentId).map(podReplica);
+    const pods = (await this.podsOf(state)).filter((pod) => pod.metadata?.labels?.[LABELS.deployment] === deploymentId);
+    const replicas = await Promise.all(
+      pods.map(async (pod) => {
+        const replica = podReplica(pod);
+        // Running pods get a loopback endpoint through the API server's pod proxy (kube-relay.ts),
+        // so telemetry and the playground reach them as they reach every other replica.
+        if (replica.state !== 'running' || !pod.status?.podIP) return replica;
+        return { ...replica, endpoint: await this.relay.endpoint({ context: state.context, namespace: state.namespace, kind: 'pods', name: replica.id, port: state.port }) };
+      }),
+    );
     const location = `${state.context}/${state.namespace}`;
     if (replicas.length === 0 && state.desired !== 'running') {
       const parked = state.desired === 'suspended' ? 'suspended' : 'stopped';
@@ -329,6 +340,7 @@ export class KubernetesTarget implements Target {
     for (const subscription of this.subscriptions.values()) subscription.dispose();
     this.subscriptions.clear();
     this.hub.dispose();
+    await this.relay.close();
     await this.options.contexts.dispose();
   }
 

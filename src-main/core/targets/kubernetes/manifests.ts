@@ -334,3 +334,16 @@ export function deploymentObjects(state: KubeDeploymentState, files: Readonly<Re
     ...(state.autoscale ? [autoscalerObject({ ...state, autoscale: state.autoscale })] : []),
   ];
 }
+
+/**
+ * An object as it leaves this install (`agentdock export`): a deep copy without the
+ * `agentdock.dev/home` label, which ties objects to one data dir. A copy applied by kubectl or a
+ * GitOps tool then never passes for a deploy of this install, and any install refuses to take it over.
+ */
+export function portableObject(object: KubeObject): KubeObject {
+  const copy = structuredClone(object);
+  const drop = (labels: Record<string, string> | undefined) => void (labels && delete labels[LABELS.home]);
+  drop(copy.metadata.labels);
+  drop((copy.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)?.template?.metadata?.labels);
+  return copy;
+}
