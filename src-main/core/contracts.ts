@@ -125,6 +125,21 @@ export interface Disposable {
   dispose(): void;
 }
 
+/** Something the target itself reports about a deployment (Kubernetes Events: scheduling, scaling, image pulls). */
+export interface TargetEvent {
+  /** Increasing per deployment (the API server's resourceVersion), so the store dedupes a replay. */
+  id: number;
+  /** ISO-8601. */
+  time: string;
+  level: 'info' | 'warn';
+  reason: string;
+  message: string;
+  /** `Kind/name` of the object it is about. */
+  object: string;
+  /** How often it happened (the cluster aggregates repeats). */
+  count: number;
+}
+
 /** Progress of a long target operation (image build, container start), for the deploy stepper. */
 export interface ProgressEvent {
   phase: 'building' | 'pushing' | 'starting' | 'stopping';
@@ -158,6 +173,8 @@ export interface Target {
    * on are present locally (the console's Targets view). Optional.
    */
   probe?(): Promise<{ available: boolean; version?: string; problem?: string; baseImages?: { ref: string; present: boolean }[] }>;
+  /** Follows what the target reports about a deployment (Kubernetes Events); past ones first. Optional. */
+  followEvents?(deploymentId: string, onEvent: (event: TargetEvent) => void): Disposable;
   /** Build artifacts the target keeps outside the data dir (Docker images), for `agentdock cleanup`. Optional. */
   artifacts?(): Promise<TargetArtifact[]>;
   /** Removes one; refuses (E2023) while a replica, running or stopped, still uses it. */

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Target, TargetKind } from '../contracts';
+import type { Disposable, Target, TargetKind } from '../contracts';
 import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
 import type { IngestEvent, Repositories } from '../store';
 import type { BackoffPolicy } from './backoff';
@@ -64,6 +64,7 @@ export interface TelemetryStats {
 /** Follows the fleet's telemetry; `close()` stops everything it started. */
 export class TelemetryService {
   private readonly subscriptions = new Map<string, ReplicaSubscription>();
+  private readonly targetEventFeeds = new Map<string, Disposable>();
   private readonly latestScrapes = new Map<string, ReplicaScrape>();
   /** Budget limit per replica from each followed deployment's runtime.json. */
   private readonly settingsLimits = new Map<string, number | undefined>();
@@ -226,6 +227,8 @@ export class TelemetryService {
     if (this.lostSoon) clearTimeout(this.lostSoon);
     await this.running?.catch(() => undefined);
     await Promise.all([...this.subscriptions.values()].map((subscription) => this.retire(subscription)));
+    for (const feed of this.targetEventFeeds.values()) feed.dispose();
+    this.targetEventFeeds.clear();
     this.batcher.close();
   }
 
@@ -235,6 +238,7 @@ export class TelemetryService {
     if (this.closed) return;
     this.noteDeployments(fleet.deployments);
     for (const problem of fleet.problems) this.log({ level: 'warn', message: `telemetry: cannot list the replicas of deployment ${problem.deploymentId}: ${problem.message}`, deploymentId: problem.deploymentId });
+    this.followTargetEvents(fleet.deployments);
     const wanted = new Map(fleet.replicas.map((ref) => [ref.source, ref]));
     const gone = [...this.subscriptions.values()].filter((subscription) => !wanted.has(subscription.ref.source));
     await Promise.all(gone.map((subscription) => this.retire(subscription)));
@@ -245,6 +249,27 @@ export class TelemetryService {
       const subscription = new ReplicaSubscription(ref, this.hooks(ref, { follow: true }));
       this.subscriptions.set(source, subscription);
       subscription.start();
+    }
+  }
+
+  /** Events the targets report themselves (Kubernetes Events), one feed per followed deployment, stored as `target_event`. */
+  private followTargetEvents(deployments: readonly { id: string; agentId: string; targetKind: TargetKind }[]): void {
+    const wanted = new Set(deployments.map((deployment) => deployment.id));
+    for (const [deploymentId, feed] of this.targetEventFeeds) {
+      if (wanted.has(deploymentId)) continue;
+      feed.dispose();
+      this.targetEventFeeds.delete(deploymentId);
+    }
+    for (const deployment of deployments) {
+      const target = this.options.targets[deployment.targetKind];
+      if (this.targetEventFeeds.has(deployment.id) || !target?.followEvents) continue;
+      const feed = target.followEvents(deployment.id, (event) => {
+        const { id, time, ...data } = event;
+        const ingest: IngestEvent = { agentId: deployment.agentId, deploymentId: deployment.id, source: `target:${deployment.id}`, eventId: id, type: 'target_event', time, data: { target: deployment.targetKind, ...data } };
+        this.batcher.add([ingest]);
+        this.fanOut([ingest]);
+      });
+      this.targetEventFeeds.set(deployment.id, feed);
     }
   }
 

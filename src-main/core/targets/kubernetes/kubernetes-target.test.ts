@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../../control-plane';
 import type { ControlPlane } from '../../control-plane';
 import { CoreError } from '../../contracts';
+import type { TargetEvent } from '../../contracts';
 import { generateMasterKey, StaticKeyProvider } from '../../vault';
 import { homeLabel } from '../docker/labels';
 import { KubeContexts } from './kube-client';
@@ -152,6 +153,33 @@ describe('KubernetesTarget on a real control plane', () => {
     const status = await target.status(v1);
     expect(status?.replicas).toEqual([expect.objectContaining({ state: 'running', restarts: 0 })]);
   }, 300_000);
+
+  it("follows the agent's Kubernetes Events (the controller scaling it), and telemetry stores them as target events", async () => {
+    const received: TargetEvent[] = [];
+    const feed = target.followEvents(v1, (event) => received.push(event));
+    const telemetry = plane.telemetry();
+    await telemetry.refresh();
+    try {
+      await target.scale(v1, 2);
+      await eventually(
+        async () => received,
+        (list) => list.some((event) => event.reason === 'ScalingReplicaSet' && event.object === 'Deployment/kube-agent' && /to 2/.test(event.message)),
+      );
+      // Past events come first and each event version once: ids strictly increase.
+      const ids = received.map((event) => event.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(received.some((event) => event.object.startsWith('Pod/kube-agent-') && event.level === 'info')).toBe(true);
+      const agentId = plane.repositories.agents.findByName('kube-agent')!.id;
+      const stored = await eventually(
+        async () => plane.repositories.telemetry.events(agentId, { types: ['target_event'] }),
+        (events) => events.some((event) => event.data.reason === 'ScalingReplicaSet'),
+      );
+      expect(stored[0]).toMatchObject({ source: `target:${v1}`, deploymentId: v1, data: { target: 'kubernetes' } });
+    } finally {
+      feed.dispose();
+      await target.scale(v1, 1);
+    }
+  }, 120_000);
 
   it('scales, restarts into a new ReplicaSet, stops to zero and starts again', async () => {
     await target.scale(v1, 3);

@@ -17,7 +17,7 @@ import { Log } from '@kubernetes/client-node';
 import type { V1Deployment, CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { isDnsLabel } from '../../../../src-shared/dockfile/names';
 import { CoreError, errorMessage } from '../../contracts';
-import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TrustLevel } from '../../contracts';
+import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TargetEvent, TrustLevel } from '../../contracts';
 import { DeploymentStateFiles } from '../state-files';
 import { CONFIDENTIAL_RUNTIMES, firstAvailable, GVISOR_RUNTIMES, KATA_RUNTIMES } from '../trust-runtimes';
 import { applyObject, deleteObject, kubeFailure, listObjects, readObject } from './kube-api';
@@ -322,18 +322,34 @@ export class KubernetesTarget implements Target {
     }
   }
 
-  /** Kubernetes Events about the deployment's objects and pods, newest last. */
-  async events(deploymentId: string): Promise<CoreV1Event[]> {
+  /**
+   * The Kubernetes Events about the agent's objects (its Deployment, ReplicaSets, pods, autoscaler),
+   * from the shared events watch of its namespace: the ones the cluster still keeps first, then new
+   * ones as they happen. Each event version is delivered once.
+   */
+  followEvents(deploymentId: string, onEvent: (event: TargetEvent) => void): Disposable {
     const state = this.states.read(deploymentId);
-    if (!state) return [];
-    const clients = await this.options.contexts.open(state.context);
-    const list = await clients.core.listNamespacedEvent({ namespace: state.namespace }).catch((error: unknown) => {
-      throw kubeFailure(error, clients, `listing events in ${state.namespace}`);
-    });
-    const prefix = state.resourceName;
-    return list.items
-      .filter((event) => (event.involvedObject.name ?? '').startsWith(prefix))
-      .sort((a, b) => eventTime(a) - eventTime(b));
+    if (!state) return { dispose: () => undefined };
+    const isAgents = agentObjectMatcher(state.resourceName);
+    const seen = new Set<string>();
+    const deliver = (event: CoreV1Event): void => {
+      const version = event.metadata?.resourceVersion;
+      if (!version || seen.has(version) || !isAgents(event.involvedObject.kind, event.involvedObject.name)) return;
+      seen.add(version);
+      onEvent({
+        id: Number(version),
+        time: new Date(eventTime(event) || Date.now()).toISOString(),
+        level: event.type === 'Warning' ? 'warn' : 'info',
+        reason: event.reason ?? '',
+        message: event.message ?? '',
+        object: `${event.involvedObject.kind ?? ''}/${event.involvedObject.name ?? ''}`,
+        count: event.count ?? event.series?.count ?? 1,
+      });
+    };
+    const subscription = this.hub.subscribe<CoreV1Event>({ context: state.context, resource: 'events', namespace: state.namespace }, { onChange: (type, event) => type !== 'delete' && deliver(event) });
+    // A watch someone else opened earlier does not replay its list to a new subscriber.
+    void subscription.synced().then(() => subscription.list().sort((a, b) => eventTime(a) - eventTime(b)).forEach(deliver), () => undefined);
+    return { dispose: () => subscription.dispose() };
   }
 
   async dispose(): Promise<void> {
@@ -539,6 +555,23 @@ export async function readConfigFiles(configDir: string): Promise<Record<string,
     files[name] = await readFile(path.join(configDir, name), 'utf8');
   }
   return files;
+}
+
+/**
+ * Whether an object belongs to the agent: its own workload objects carry its name; ReplicaSets add
+ * a pod-template hash, pods one more suffix (`lead-7f5b7bb457-x2x9q`). Checked by shape, so agent
+ * `lead` does not collect the events of agent `lead-gen`.
+ */
+export function agentObjectMatcher(resourceName: string): (kind: string | undefined, name: string | undefined) => boolean {
+  const escaped = resourceName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const replicaSet = new RegExp(`^${escaped}-[a-z0-9]{6,10}$`);
+  const pod = new RegExp(`^${escaped}-[a-z0-9]{6,10}-[a-z0-9]{5}$`);
+  return (kind, name) => {
+    if (!name) return false;
+    if (kind === 'ReplicaSet') return replicaSet.test(name);
+    if (kind === 'Pod') return pod.test(name);
+    return name === resourceName;
+  };
 }
 
 function eventTime(event: CoreV1Event): number {

@@ -1,6 +1,7 @@
 // kubectl's rollout rules and pod reasons, on the objects the API server returns.
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { agentObjectMatcher } from './kubernetes-target';
 import { podProblem, podReplica, rolloutState } from './rollout-status';
 
 function deployment(status: V1Deployment['status'], replicas = 2): V1Deployment {
@@ -45,5 +46,19 @@ describe('pods as replicas', () => {
     expect(podReplica(unscheduled).state).toBe('starting');
     const restarted = pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'runtime', image: 'i', imageID: '', ready: true, restartCount: 2, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] });
     expect(podReplica(restarted)).toMatchObject({ restarts: 2, lastError: 'exited with code 137 (OOMKilled)', handle: 'ns/a-1' });
+  });
+});
+
+describe('agentObjectMatcher', () => {
+  it("takes the agent's own objects by shape, not another agent's that shares its prefix", () => {
+    const isLead = agentObjectMatcher('lead');
+    expect(isLead('Deployment', 'lead')).toBe(true);
+    expect(isLead('HorizontalPodAutoscaler', 'lead')).toBe(true);
+    expect(isLead('ReplicaSet', 'lead-7f5b7bb457')).toBe(true);
+    expect(isLead('Pod', 'lead-7f5b7bb457-x2x9q')).toBe(true);
+    expect(isLead('Deployment', 'lead-gen')).toBe(false);
+    expect(isLead('ReplicaSet', 'lead-gen-7f5b7bb457')).toBe(false);
+    expect(isLead('Pod', 'lead-gen-7f5b7bb457-x2x9q')).toBe(false);
+    expect(isLead('Pod', undefined)).toBe(false);
   });
 });
