@@ -2,13 +2,13 @@
 // context's namespace, autoscaling flags that become a HorizontalPodAutoscaler, lifecycle commands
 // on the same agent, and flags that make no sense for a target refused before anything runs.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../core/control-plane';
-import { deleteDeploymentsAndClose } from '../core/control-plane-test-support';
+import { deleteDeploymentsAndClose, writeMinimalProject } from '../core/control-plane-test-support';
 import { ensureTestCluster, testNamespace } from '../core/targets/kubernetes/kube-test-support';
 import { cli, setEnv } from './test-support';
 
@@ -31,13 +31,7 @@ beforeAll(() => {
   autoscaling = config.makeApiClient(AutoscalingV2Api);
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-cli-kube-'));
   restoreEnv = setEnv({ AGENTDOCK_HOME: path.join(home, 'data'), AGENTDOCK_MASTER_KEY: 'test-only-master-passphrase-0123456789', KUBECONFIG: kubeconfig, AGENTDOCK_BASE_IMAGE_NODE: 'agentdock/base-node:22' });
-  const project = path.join(home, 'kube-cli');
-  mkdirSync(project);
-  writeFileSync(
-    path.join(project, 'Dockfile.yaml'),
-    'version: "1.0"\nagent: { name: kube-cli, entrypoint: agent.mjs:run, framework: langgraph }\nmodel: { provider: openai, name: gpt-4o-mini }\nio_schema:\n  input: { type: object, properties: { text: { type: string } } }\n  output: { type: object }\nauth: { mode: api_key, api_keys: { enabled: true } }\nexpose: { rest: true }\n',
-  );
-  writeFileSync(path.join(project, 'agent.mjs'), 'export async function run() { return { ok: true }; }\n');
+  writeMinimalProject(path.join(home, 'kube-cli'), 'kube-cli', 'return { ok: true };');
 }, 50 * 60_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // scheduler, etcd; kwok's fake nodes run the pods): deploy through the controller, lifecycle,
 // rollback, a failing rollout that rolls itself back, Pod Security admission, and delete.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
@@ -10,6 +10,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../../control-plane';
+import { writeMinimalProject } from '../../control-plane-test-support';
 import type { ControlPlane } from '../../control-plane';
 import { CoreError } from '../../contracts';
 import type { TargetEvent } from '../../contracts';
@@ -31,20 +32,7 @@ let apps: AppsV1Api;
 let objects: KubernetesObjectApi;
 
 function writeProject(dir: string, reply: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    path.join(dir, 'Dockfile.yaml'),
-    `version: "1.0"
-agent: { name: kube-agent, entrypoint: agent.mjs:run, framework: langgraph }
-model: { provider: openai, name: gpt-4o-mini }
-io_schema:
-  input: { type: object, properties: { text: { type: string } } }
-  output: { type: object }
-auth: { mode: api_key, api_keys: { enabled: true } }
-expose: { rest: true }
-`,
-  );
-  writeFileSync(path.join(dir, 'agent.mjs'), `export async function run(input) { return { reply: '${reply} ' + input.text }; }\n`);
+  writeMinimalProject(dir, 'kube-agent', `return { reply: '${reply} ' + input.text };`);
 }
 
 async function pods(selector: string): Promise<{ name: string; phase: string | undefined; ready: boolean; rs: string | undefined }[]> {
