@@ -36,6 +36,8 @@ export interface ConsoleSuiteOptions {
   prepare?: (suite: Pick<ConsoleSuite, 'serve' | 'workDir'>) => Promise<void> | void;
   /** Timeout of the set-up hook, when `prepare` takes longer than the default. */
   setupTimeoutMs?: number;
+  /** Extra environment for serve and its CLI (e.g. KUBECONFIG), asked for when the suite starts. */
+  env?: () => Record<string, string>;
 }
 
 /** Registers the suite's hooks; the returned object's fields are set once `beforeAll` has run. */
@@ -46,7 +48,7 @@ export function consoleSuite(options: ConsoleSuiteOptions): ConsoleSuite {
     requireChromium();
     ensureRendererBuilt();
     suite.workDir = mkdtempSync(path.join(tmpdir(), `agentdock-e2e-${options.name}-`));
-    suite.serve = await startServe();
+    suite.serve = await startServe([], undefined, options.env?.() ?? {});
     await options.prepare?.(suite);
     suite.browser = await launchChromium();
     await grantClipboard(suite.browser.context, suite.serve.origin);

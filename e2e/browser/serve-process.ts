@@ -37,13 +37,14 @@ function cliCommand(): string[] {
 
 /**
  * Starts `agentdock serve --port 0 --json` and resolves once it printed its URL. `prepareHome`
- * runs on the empty data dir first (a benchmark seeds a fleet there).
+ * runs on the empty data dir first (a benchmark seeds a fleet there); `extraEnv` is added to the
+ * environment of serve and of `cli` (a suite's KUBECONFIG, say).
  */
-export async function startServe(extraArgs: string[] = [], prepareHome?: (home: string) => void): Promise<ServeProcess> {
+export async function startServe(extraArgs: string[] = [], prepareHome?: (home: string) => void, extraEnv: Readonly<Record<string, string>> = {}): Promise<ServeProcess> {
   const home = mkdtempSync(path.join(tmpdir(), 'agentdock-e2e-home-'));
   prepareHome?.(home);
   // Serve mode derives the vault key from AGENTDOCK_MASTER_KEY (ARCHITECTURE.md §4), as a user sets it.
-  const env = { ...process.env, AGENTDOCK_HOME: home, AGENTDOCK_ACTOR: 'e2e-admin', AGENTDOCK_MASTER_KEY: 'fake-e2e-vault-passphrase-0123', NO_COLOR: '1' };
+  const env = { ...process.env, ...extraEnv, AGENTDOCK_HOME: home, AGENTDOCK_ACTOR: 'e2e-admin', AGENTDOCK_MASTER_KEY: 'fake-e2e-vault-passphrase-0123', NO_COLOR: '1' };
   const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0', '--json', ...extraArgs], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -173,6 +173,8 @@ export interface Target {
    * on are present locally (the console's Targets view). Optional.
    */
   probe?(): Promise<{ available: boolean; version?: string; problem?: string; baseImages?: { ref: string; present: boolean }[] }>;
+  /** Where a deployment runs on targets with more than one place (Kubernetes: context and namespace). Optional. */
+  placement?(deploymentId: string): KubernetesPlacement | undefined;
   /** Follows what the target reports about a deployment (Kubernetes Events); past ones first. Optional. */
   followEvents?(deploymentId: string, onEvent: (event: TargetEvent) => void): Disposable;
   /** Build artifacts the target keeps outside the data dir (Docker images), for `agentdock cleanup`. Optional. */

@@ -193,5 +193,6 @@ export interface SecretRow {
 /** What the first-run screen shows about this machine: found, never required. */
 export interface EnvironmentReport {
   docker: { available: boolean; version?: string; problem?: string };
-  kubernetes: { contexts: { name: string; cluster: string; current: boolean }[]; problem?: string };
+  /** Every kubeconfig context with its cluster, user and namespace (`default` when it sets none); nothing is contacted. */
+  kubernetes: { contexts: { name: string; cluster: string; user: string; namespace: string; current: boolean }[]; problem?: string };
 }

@@ -28,6 +28,7 @@ import type {
 import type { AgentMetricsReport, AgentOpenApi, AgentPolicies, LogTailBatch } from './observe-types';
 import type { AlertChannelRow, AuditPage, ChannelTestResult, KubeConnectionTest, RegistryRow, SettingsSnapshot, TargetsStatus } from './admin-types';
 import type { BudgetRaiseResult, ControlSnapshot, NotificationChange, NotificationRow } from './control-types';
+import type { KubeNamespaceList } from './kube-types';
 import * as admin from './admin-inputs';
 import { FRAMEWORKS } from '../dockfile/schema';
 import { REQUEST_ROLES, STREAM_ROLES } from './roles';
@@ -69,6 +70,20 @@ const target = z.enum(['process', 'docker', 'kubernetes']);
 const absolutePath = z.string().min(1).max(4096).refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), 'an absolute path');
 const environment = z.enum(['dev', 'prod']);
 const secretName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'UPPER_SNAKE_CASE');
+// kubeconfig context names are free text (EKS ARNs, gke_project_zone_name, user@cluster): anything printable.
+const kubeContext = z.string().min(1).max(253).regex(/^[^\p{Cc}]+$/u, 'a kubeconfig context name (no control characters)');
+const kubeNamespace = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and dashes, at most 63, starting and ending with a letter or digit');
+const kubernetesPlacement = z
+  .object({
+    context: kubeContext.optional(),
+    namespace: kubeNamespace.optional(),
+    autoscale: z
+      .object({ minReplicas: z.number().int().min(1).max(100), maxReplicas: z.number().int().min(1).max(1000), cpuPercent: z.number().int().min(1).max(100).optional() })
+      .strict()
+      .refine((autoscale) => autoscale.maxReplicas >= autoscale.minReplicas, { message: 'maxReplicas must be at least minReplicas', path: ['maxReplicas'] })
+      .optional(),
+  })
+  .strict();
 const none = z.object({}).strict();
 
 export const consoleContract = {
@@ -113,9 +128,12 @@ export const consoleContract = {
     'project:save': request<ProjectFile>()({ input: z.object({ file: absolutePath, text: z.string().max(1_048_576) }).strict(), role: REQUEST_ROLES['project:save'], summary: 'Write the Dockfile back (atomically).' }),
 
     'deploy:create': request<DeployOutcome, DeployProgress>()({
-      input: z.object({ projectDir: absolutePath, target, environment: environment.optional(), idempotencyKey: z.string().min(8).max(200).optional() }).strict(),
+      input: z
+        .object({ projectDir: absolutePath, target, environment: environment.optional(), idempotencyKey: z.string().min(8).max(200).optional(), kubernetes: kubernetesPlacement.optional() })
+        .strict()
+        .refine((input) => input.kubernetes === undefined || input.target === 'kubernetes', { message: 'kubernetes (context, namespace, autoscale) applies to the kubernetes target only', path: ['kubernetes'] }),
       role: REQUEST_ROLES['deploy:create'],
-      summary: 'Validate, build, register a version, start, health-gate, switch. Cancellable.',
+      summary: 'Validate, build, register a version, start, health-gate, switch (kubernetes: in the chosen context and namespace, created when new). Cancellable.',
     }),
     'deploy:rollback': request<DeployOutcome, DeployProgress>()({
       input: z.object({ agent: agentName, version: versionLabel, target }).strict(),
@@ -147,6 +165,11 @@ export const consoleContract = {
 
     'targets:status': request<TargetsStatus>()({ input: none, role: REQUEST_ROLES['targets:status'], summary: 'The process target, the Docker engine (version, base images) and kubeconfig contexts; no cluster is contacted.' }),
     'targets:test': request<KubeConnectionTest>()({ input: admin.targetsTestInput, role: REQUEST_ROLES['targets:test'], summary: "Ask one kubeconfig context's API server for /version, with a short timeout." }),
+    'kube:namespaces': request<KubeNamespaceList>()({
+      input: z.object({ context: kubeContext }).strict(),
+      role: REQUEST_ROLES['kube:namespaces'],
+      summary: "The namespaces of one kubeconfig context (the Deploy view's picker), asked when the context is opened, with a short timeout; a failure's details say offline, unauthorized or forbidden.",
+    }),
     'settings:get': request<SettingsSnapshot>()({ input: none, role: REQUEST_ROLES['settings:get'], summary: 'Base images, retention windows and registries, with where each value comes from; no secrets.' }),
     'settings:update': request<SettingsSnapshot>()({ input: admin.settingsUpdateInput, role: REQUEST_ROLES['settings:update'], summary: 'Change base images or retention windows (null: back to the default); audited.' }),
     'registries:add': request<RegistryRow>()({ input: admin.registryAddInput, role: REQUEST_ROLES['registries:add'], summary: 'Add a container registry login; the password goes to the vault.' }),

@@ -33,6 +33,7 @@ export const REQUEST_ROLES = {
   'secrets:delete': 'admin',
   'targets:status': 'viewer',
   'targets:test': 'developer',
+  'kube:namespaces': 'developer',
   'settings:get': 'viewer',
   'settings:update': 'admin',
   'registries:add': 'admin',

@@ -22,7 +22,7 @@ export function deployHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Han
     onProgress: (event: ProgressEvent) => progress({ kind: 'log', phase: event.phase, message: event.message, at: new Date().toISOString() }),
   });
   return {
-    'deploy:create': async ({ projectDir, target, environment, idempotencyKey }, { principal, signal, progress }) =>
+    'deploy:create': async ({ projectDir, target, environment, idempotencyKey, kubernetes }, { principal, signal, progress }) =>
       plane.controller().deploy(projectDir, {
         target,
         actor: principal.user,
@@ -30,6 +30,8 @@ export function deployHandlers(plane: ControlPlane, fleet: FleetWatch): Pick<Han
         signal,
         ...(environment ? { environment } : {}),
         ...(idempotencyKey ? { idempotencyKey } : {}),
+        // Context, namespace (created with Pod Security labels when new) and autoscaling; the schema allows it for kubernetes only.
+        ...(kubernetes ? { kubernetes } : {}),
         ...reporters(progress),
       }),
 

@@ -21,7 +21,7 @@ export async function probeEnvironment(plane: ControlPlane, env: Env = process.e
   return {
     docker: { available: docker.available, ...(docker.version ? { version: docker.version } : {}), ...(docker.problem ? { problem: docker.problem } : {}) },
     kubernetes: {
-      contexts: kubernetes.contexts.map((context) => ({ name: context.name, cluster: context.cluster, current: context.current })),
+      contexts: kubernetes.contexts.map((context) => ({ name: context.name, cluster: context.cluster, user: context.user, namespace: context.namespace, current: context.current })),
       ...(kubernetes.contexts.length === 0 ? { problem: kubernetes.problems[0] ?? 'No kubeconfig found (KUBECONFIG or ~/.kube/config).' } : {}),
     },
   };

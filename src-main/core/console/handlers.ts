@@ -16,6 +16,7 @@ import { deployHandlers } from './deploy-handlers';
 import { probeEnvironment } from './environment-probe';
 import { FleetWatch } from './fleet-watch';
 import type { ConsoleHandlers } from './handler-types';
+import { kubeHandlers } from './kube-handlers';
 import { observeRequests, observeStreams } from './observe-handlers';
 import { playgroundStreamHandlers } from './playground-stream-handlers';
 import { projectHandlers } from './project-handlers';
@@ -54,6 +55,7 @@ export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandl
       ...deployHandlers(plane, fleet),
       ...accessHandlers(plane),
       ...adminHandlers(plane, options.env ? { env: options.env } : {}),
+      ...kubeHandlers(plane, options.env ? { env: options.env } : {}),
       ...observeRequests(plane),
       ...control.requests,
     },

@@ -318,7 +318,7 @@ export class DeployController {
         replicas,
         trust: options.trust ?? 'STANDARD',
         port: input.runSpec.expose.port,
-        ...(options.target === 'kubernetes' && options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+        ...(options.target === 'kubernetes' ? { kubernetes: this.placementFor(input.agentId, target, options.kubernetes) } : {}),
         ...(options.resources ? { resources: options.resources } : {}),
       };
       // Targets' deploy is idempotent for one deployment id, so a retry converges what the failed attempt left.
@@ -377,6 +377,18 @@ export class DeployController {
       releaseOwner();
       release();
     }
+  }
+
+  /**
+   * Where a new version goes on a target with several places: what the caller named, the rest
+   * from the agent's active deployment there (a redeploy or rollback without --namespace lands
+   * where the agent runs, not in the context's default namespace).
+   */
+  private placementFor(agentId: string, target: Target, requested: KubernetesPlacement | undefined): KubernetesPlacement {
+    const active = this.options.repositories.deployments.active(agentId, target.kind);
+    const current = active ? target.placement?.(active.id) : undefined;
+    if (!current || (requested?.context !== undefined && requested.context !== current.context)) return requested ?? {};
+    return { ...current, ...requested };
   }
 
   /**

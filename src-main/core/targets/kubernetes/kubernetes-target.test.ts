@@ -206,7 +206,8 @@ describe('KubernetesTarget on a real control plane', () => {
     const v1Config = await core.listNamespacedConfigMap({ namespace, labelSelector: `agentdock.dev/deployment=${v1}` });
     expect(v1Config.items).toHaveLength(0);
 
-    const back = await plane.controller().rollback('kube-agent', 'v1', { target: 'kubernetes', actor: 'tester', kubernetes: { namespace } });
+    // No namespace named: the rollback goes where the agent runs, not to the context's default namespace.
+    const back = await plane.controller().rollback('kube-agent', 'v1', { target: 'kubernetes', actor: 'tester' });
     expect(back).toMatchObject({ version: 'v1', previousVersion: 'v2' });
     const restored = await agentDeployment();
     expect(restored.metadata?.annotations).toMatchObject({ 'agentdock.dev/version': 'v1', 'agentdock.dev/deployment': back.deploymentId });

@@ -17,7 +17,7 @@ import { Log } from '@kubernetes/client-node';
 import type { V1Deployment, CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { isDnsLabel } from '../../../../src-shared/dockfile/names';
 import { CoreError, errorMessage } from '../../contracts';
-import type { DeploymentSpec, DeploymentStatus, Disposable, LogLine, LogOptions, ProgressEvent, Target, TargetEvent, TrustLevel } from '../../contracts';
+import type { DeploymentSpec, DeploymentStatus, Disposable, KubernetesPlacement, LogLine, LogOptions, ProgressEvent, Target, TargetEvent, TrustLevel } from '../../contracts';
 import { DeploymentStateFiles } from '../state-files';
 import { CONFIDENTIAL_RUNTIMES, firstAvailable, GVISOR_RUNTIMES, KATA_RUNTIMES } from '../trust-runtimes';
 import { applyObject, deleteObject, kubeFailure, listObjects, readObject } from './kube-api';
@@ -309,6 +309,17 @@ export class KubernetesTarget implements Target {
     } catch (error) {
       return { available: false, problem: errorMessage(error) };
     }
+  }
+
+  /** Where a deployment runs (context, namespace, autoscaling), so a redeploy or rollback goes to the same place. */
+  placement(deploymentId: string): KubernetesPlacement | undefined {
+    const state = this.states.read(deploymentId);
+    return state ? { context: state.context, namespace: state.namespace, ...(state.autoscale ? { autoscale: state.autoscale } : {}) } : undefined;
+  }
+
+  /** Drops a context's cached clients and connections: the next use reads the kubeconfig again (after a new login). */
+  reconnect(context: string): void {
+    this.options.contexts.forget(context);
   }
 
   /** Namespaces of a context (the Deploy view's picker); those the user may not list are not guessed. */

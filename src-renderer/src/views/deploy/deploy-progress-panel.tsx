@@ -3,13 +3,16 @@ import type { ReactNode } from 'react';
 import type { DeployOutcome, DeployProgress } from '../../../../src-shared/ipc/console-types';
 import { ErrorMessage } from '../../components/error-message';
 import { formatClock, formatMs } from '../../format/format';
-import { DEPLOY_STEPS, rolledBack, stepStates } from './deploy-steps';
+import { currentActivity, DEPLOY_STEPS, rolledBack, stepMessages, stepStates } from './deploy-steps';
+import './deploy.css';
 
 export type DeployRun = { state: 'running' } | { state: 'succeeded'; outcome: DeployOutcome } | { state: 'failed'; error: unknown };
 
 /** A deploy or rollback as it happens: the stepper, the streamed log, then the result or the error. */
 export function DeployProgressPanel({ title, progress, run, kind }: { title: string; progress: readonly DeployProgress[]; run: DeployRun; kind: 'deploy' | 'rollback' }): ReactNode {
   const states = stepStates(progress, run.state);
+  const messages = stepMessages(progress);
+  const activity = run.state === 'running' ? currentActivity(progress) : undefined;
   const log = useRef<HTMLOListElement>(null);
   const lines = progress.length;
   useEffect(() => {
@@ -20,12 +23,19 @@ export function DeployProgressPanel({ title, progress, run, kind }: { title: str
     <section className="deploy-progress" aria-label={title} aria-busy={run.state === 'running'}>
       <ol className="stepper" aria-label="Deploy steps">
         {DEPLOY_STEPS.map((entry, index) => (
-          <li key={entry.step} className={`step ${states[index]}`} data-step={entry.step} data-state={states[index]} aria-current={states[index] === 'current' ? 'step' : undefined}>
+          <li key={entry.step} className={`step ${states[index]}`} data-step={entry.step} data-state={states[index]} aria-current={states[index] === 'current' ? 'step' : undefined} title={messages[entry.step]}>
             <span className="step-dot" aria-hidden="true" />
             {entry.label}
           </li>
         ))}
       </ol>
+      {/* The target's own progress under the stepper: building, pushing, "rolling out… in ctx/ns". */}
+      {activity ? (
+        <p className="step-activity" role="status" aria-label="Current activity">
+          {activity.phase ? <span className="muted">{activity.phase} · </span> : null}
+          <span className="mono">{activity.message}</span>
+        </p>
+      ) : null}
       {/* A rollback starts with a rolling_back step by design; in a deploy it means the health gate failed. */}
       {kind === 'deploy' && rolledBack(progress) ? (
         <p className="warning-text" role="status">
@@ -47,6 +57,8 @@ export function DeployProgressPanel({ title, progress, run, kind }: { title: str
           in {formatMs(run.outcome.durationMs)} · {run.outcome.replicas} replica{run.outcome.replicas === 1 ? '' : 's'}
           {run.outcome.previousVersion ? ` · previous ${run.outcome.previousVersion}` : ''}
           {run.outcome.reusedBuild ? ' · build reused' : ''}
+          {/* No loopback endpoint (Kubernetes): where it runs, as the readiness gate said it. */}
+          {run.outcome.endpoints.length === 0 && messages.health_gate ? <div className="mono">{messages.health_gate}</div> : null}
           {run.outcome.endpoints.length > 0 ? (
             <div className="mono">
               {run.outcome.endpoints.map((endpoint) => (

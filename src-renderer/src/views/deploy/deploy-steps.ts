@@ -34,3 +34,26 @@ export function stepStates(progress: readonly DeployProgress[], outcome: 'runnin
 export function rolledBack(progress: readonly DeployProgress[]): boolean {
   return progress.some((item) => item.kind === 'step' && item.step === 'rolling_back');
 }
+
+/** Each step's latest message (a pill's detail: "1 replica(s) ready in ctx/ns"). */
+export function stepMessages(progress: readonly DeployProgress[]): Partial<Record<DeployStepName, string>> {
+  const messages: Partial<Record<DeployStepName, string>> = {};
+  for (const item of progress) if (item.kind === 'step') messages[item.step] = item.message;
+  return messages;
+}
+
+/**
+ * What is happening now: the newest line, from the controller (a step) or the target (building,
+ * pushing, starting: "rolling out… in ctx/ns", "1 of 2 new pods ready"). A build's log lines that
+ * are blank or only punctuation say nothing on their own and are skipped.
+ */
+export function currentActivity(progress: readonly DeployProgress[]): { phase?: string; message: string } | undefined {
+  for (let index = progress.length - 1; index >= 0; index--) {
+    const item = progress[index]!;
+    const message = item.message.trim();
+    if (!/[\p{L}\p{N}]/u.test(message)) continue;
+    // A step's message already names it ("building support-bot"); a target's line gets its phase.
+    return item.kind === 'log' ? { phase: item.phase, message } : { message };
+  }
+  return undefined;
+}

@@ -7,6 +7,9 @@ import { useUi } from '../../state/ui-store';
 import { DeployProgressPanel } from './deploy-progress-panel';
 import type { DeployRun } from './deploy-progress-panel';
 import { newIdempotencyKey } from './idempotency-key';
+import { initialContext, namespaceProblem, parseAutoscale } from './kube-placement-model';
+import { KubernetesPlacement } from './kubernetes-placement';
+import type { KubePlacementDraft } from './kubernetes-placement';
 
 interface TargetOption {
   target: TargetKind;
@@ -15,7 +18,7 @@ interface TargetOption {
   note: string;
 }
 
-/** Deploy a project: directory, target, environment → the stepper, the build log, cancel, the result. */
+/** Deploy a project: directory, target (Kubernetes: context and namespace), environment → the stepper, the build log, cancel, the result. */
 export function DeployView(): ReactNode {
   const project = useUi((state) => state.project);
   const queryClient = useQueryClient();
@@ -23,12 +26,23 @@ export function DeployView(): ReactNode {
   const [projectDir, setProjectDir] = useState(project?.projectDir ?? '');
   const [target, setTarget] = useState<TargetKind>('process');
   const [environment, setEnvironment] = useState<'dev' | 'prod'>('dev');
+  // Empty until Kubernetes is chosen: choosing it opens the current context (and only then contacts it).
+  const [kube, setKube] = useState<KubePlacementDraft>({ context: '', namespace: '', minReplicas: '', maxReplicas: '' });
   const [progress, setProgress] = useState<DeployProgress[]>([]);
   const [run, setRun] = useState<DeployRun | null>(null);
   const controller = useRef<AbortController | null>(null);
 
   // Leaving the view cancels a running deploy (main stops it and cleans up what it started).
   useEffect(() => () => controller.current?.abort(), []);
+
+  const kubeContexts = detect.data?.kubernetes.contexts ?? [];
+  const chooseTarget = (next: TargetKind): void => {
+    setTarget(next);
+    const opened = initialContext(kubeContexts);
+    if (next === 'kubernetes' && kube.context === '' && opened) setKube({ ...kube, context: opened.name, namespace: opened.namespace });
+  };
+  const autoscale = parseAutoscale(kube.minReplicas, kube.maxReplicas);
+  const kubeReady = target !== 'kubernetes' || (kube.context !== '' && namespaceProblem(kube.namespace) === null && autoscale.ok);
 
   const options: TargetOption[] = [
     { target: 'process', label: 'Local process', available: true, note: 'always available' },
@@ -44,7 +58,7 @@ export function DeployView(): ReactNode {
       available: (detect.data?.kubernetes.contexts.length ?? 0) > 0,
       note: detect.data
         ? detect.data.kubernetes.contexts.length > 0
-          ? `context ${detect.data.kubernetes.contexts.find((context) => context.current)?.name ?? detect.data.kubernetes.contexts[0]?.name ?? ''}`
+          ? `${kubeContexts.length} context${kubeContexts.length === 1 ? '' : 's'}${detect.data.docker.available ? '' : ' · images need Docker, which is not reachable'}`
           : (detect.data.kubernetes.problem ?? 'no kubeconfig context found')
         : 'detecting…',
     },
@@ -58,7 +72,13 @@ export function DeployView(): ReactNode {
     try {
       const outcome = await callConsole(
         'deploy:create',
-        { projectDir: projectDir.trim(), target, environment, idempotencyKey: newIdempotencyKey() },
+        {
+          projectDir: projectDir.trim(),
+          target,
+          environment,
+          idempotencyKey: newIdempotencyKey(),
+          ...(target === 'kubernetes' ? { kubernetes: { context: kube.context, namespace: kube.namespace, ...(autoscale.ok && autoscale.value ? { autoscale: autoscale.value } : {}) } } : {}),
+        },
         { signal: abort.signal, onProgress: (item) => setProgress((current) => [...current, item]) },
       );
       setRun({ state: 'succeeded', outcome });
@@ -67,6 +87,8 @@ export function DeployView(): ReactNode {
     } finally {
       if (controller.current === abort) controller.current = null;
       void queryClient.invalidateQueries({ queryKey: ['agents:list'] });
+      // The deploy may have created the namespace: the opened context's list is asked again.
+      if (target === 'kubernetes') void queryClient.invalidateQueries({ queryKey: ['kube:namespaces'] });
     }
   };
 
@@ -80,7 +102,7 @@ export function DeployView(): ReactNode {
         className="stack deploy-form"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!running && projectDir.trim()) void deploy();
+          if (!running && projectDir.trim() && kubeReady) void deploy();
         }}
       >
         <label className="field">
@@ -91,12 +113,13 @@ export function DeployView(): ReactNode {
           <legend>Target</legend>
           {options.map((option) => (
             <label key={option.target} className={option.available ? 'target-option' : 'target-option unavailable'}>
-              <input type="radio" name="target" value={option.target} checked={target === option.target} disabled={!option.available} onChange={() => setTarget(option.target)} />
+              <input type="radio" name="target" value={option.target} checked={target === option.target} disabled={!option.available} onChange={() => chooseTarget(option.target)} />
               <span>{option.label}</span>
               <small className="muted">{option.note}</small>
             </label>
           ))}
         </fieldset>
+        {target === 'kubernetes' && kube.context !== '' ? <KubernetesPlacement contexts={kubeContexts} draft={kube} onChange={setKube} disabled={running} /> : null}
         <label className="field inline">
           <span>Environment</span>
           <select className="input" value={environment} onChange={(event) => setEnvironment(event.target.value as 'dev' | 'prod')} disabled={running}>
@@ -105,7 +128,7 @@ export function DeployView(): ReactNode {
           </select>
         </label>
         <div className="actions">
-          <button type="submit" className="button primary" disabled={running || !projectDir.trim()}>
+          <button type="submit" className="button primary" disabled={running || !projectDir.trim() || !kubeReady}>
             Deploy
           </button>
           {running ? (
