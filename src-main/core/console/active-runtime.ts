@@ -9,7 +9,7 @@ import type { TargetKind } from '../contracts';
 import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
 
 export interface ActiveRuntime {
-  /** `http://127.0.0.1:port`. */
+  /** `http://127.0.0.1:port` (a process replica, a container, or the relay to a Kubernetes pod). */
   endpoint: string;
   /** Sent as x-agentdock-control. */
   token: string;
@@ -21,8 +21,11 @@ export async function activeRuntimeOf(plane: ControlPlane, agent: string, target
   const record = plane.repositories.agents.findByName(agent);
   if (!record) throw new CoreError('E2004', `No agent named ${agent}; it may have been deleted — refresh the fleet.`);
   const deployment = plane.repositories.deployments.list({ agentId: record.id, states: ['active'], ...(target ? { targetKind: target } : {}) })[0];
-  if (!deployment?.endpoint) throw new CoreError('E2023', `${agent} is not running${target ? ` on ${target}` : ''}; deploy it or start it first.`);
+  // Kubernetes replicas have no stored endpoint: this process reaches them through its relay to
+  // the API server's pod proxy, so the live status names one.
+  const endpoint = deployment?.endpoint ?? (deployment ? (await plane.targets[deployment.targetKind]?.status(deployment.id))?.replicas.find((replica) => replica.state === 'running' && replica.endpoint)?.endpoint : undefined);
+  if (!deployment || !endpoint) throw new CoreError('E2023', `${agent} is not running${target ? ` on ${target}` : ''}; deploy it or start it first.`);
   const token = await controlTokenOf(deploymentConfigDir(plane.dataDir, deployment.id));
   if (!token) throw new CoreError('E2021', `${agent}'s deployment has no control token (deployed by an older AgentDock); deploy it again.`);
-  return { endpoint: deployment.endpoint, token, deploymentId: deployment.id };
+  return { endpoint, token, deploymentId: deployment.id };
 }
