@@ -273,7 +273,9 @@ export class DeployController {
     const target = requireTarget(this.options.targets, options.target);
     const environment = options.environment ?? 'dev';
     const replicas = options.replicas ?? 1;
-    const release = this.limits.acquire(input.agentName, options.target);
+    const placement = options.target === 'kubernetes' ? this.placementFor(input.agentId, target, options.kubernetes) : undefined;
+    // Seed 003's per-namespace limit: a Kubernetes namespace, or the target for the others.
+    const release = this.limits.acquire(input.agentName, placement ? `kubernetes:${placement.context ?? '(current context)'}/${placement.namespace ?? '(default namespace)'}` : options.target);
     const deployment = repos.deployments.create({
       agentId: input.agentId,
       versionId: version.id,
@@ -318,7 +320,7 @@ export class DeployController {
         replicas,
         trust: options.trust ?? 'STANDARD',
         port: input.runSpec.expose.port,
-        ...(options.target === 'kubernetes' ? { kubernetes: this.placementFor(input.agentId, target, options.kubernetes) } : {}),
+        ...(placement ? { kubernetes: placement } : {}),
         ...(options.resources ? { resources: options.resources } : {}),
       };
       // Targets' deploy is idempotent for one deployment id, so a retry converges what the failed attempt left.

@@ -67,6 +67,8 @@ export function kubeFailure(error: unknown, clients: Pick<KubeClients, 'context'
       case 429:
         return new CoreError('E2020', `${doing}: the API server of ${where} is throttling requests (429); retrying.`, { status: 429 });
       default:
+        // Exhausted cluster resources do not come back by retrying.
+        if (/range is full|exceeded quota|quota exceeded/i.test(said)) return new CoreError('E2021', `${doing}: ${where} is out of room: ${said}. Free some (delete unused Services or agents) or ask a cluster admin to raise it.`, { status: error.code });
         if (error.code >= 500) return new CoreError('E2020', `${doing}: the API server of ${where} failed (HTTP ${error.code}): ${said}. Retrying.`, { status: error.code });
         return new CoreError('E2021', `${doing}: HTTP ${error.code} from ${where}: ${said}.`, { status: error.code });
     }

@@ -249,6 +249,34 @@ describe('KubernetesTarget on a real control plane', () => {
     await target.delete(result.deploymentId);
   }, 300_000);
 
+  it('CONFIDENTIAL runs only on a confidential RuntimeClass: refused without one, placed on it when the cluster offers one', async () => {
+    const confidentialNamespace = `${namespace}-cc`;
+    const refused = await plane
+      .controller()
+      .deploy(path.join(home, 'v1'), { target: 'kubernetes', actor: 'tester', trust: 'CONFIDENTIAL', kubernetes: { namespace: confidentialNamespace } })
+      .then(() => undefined, (error: unknown) => error);
+    expect((refused as CoreError).code).toBe('E2021');
+    expect((refused as CoreError).message).toMatch(/CONFIDENTIAL needs a confidential-computing RuntimeClass .* context kwok-agentdock-test has none/);
+
+    // Named freely by the cluster; recognised by its handler.
+    const runtimeClass = `adk-sev-${process.pid}`;
+    await objects.create({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: runtimeClass }, handler: 'kata-qemu-snp' } as never);
+    try {
+      const result = await plane.controller().deploy(path.join(home, 'v1'), { target: 'kubernetes', actor: 'tester', trust: 'CONFIDENTIAL', kubernetes: { namespace: confidentialNamespace } });
+      const pod = (await apps.readNamespacedDeployment({ name: 'kube-agent', namespace: confidentialNamespace })).spec!.template.spec!;
+      expect(pod.runtimeClassName).toBe(runtimeClass);
+      const policy = await objects.read({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'kube-agent', namespace: confidentialNamespace } });
+      // No egress rule at all (the API server omits the empty list), and Egress is enforced.
+      const policySpec = (policy as unknown as { spec: { egress?: unknown[]; policyTypes: string[] } }).spec;
+      expect(policySpec.egress ?? []).toEqual([]);
+      expect(policySpec.policyTypes).toContain('Egress');
+      await target.delete(result.deploymentId);
+    } finally {
+      await objects.delete({ apiVersion: 'node.k8s.io/v1', kind: 'RuntimeClass', metadata: { name: runtimeClass } }).catch(() => undefined);
+      await core.deleteNamespace({ name: confidentialNamespace }).catch(() => undefined);
+    }
+  }, 300_000);
+
   it('delete removes everything the agent owns and nothing else', async () => {
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'not-ours', labels: { 'agentdock.dev/agent': 'kube-agent' } }, data: { a: 'b' } } });
     await plane.operations().lifecycle('kube-agent', 'delete', { actor: 'tester', role: 'admin', target: 'kubernetes' });

@@ -373,26 +373,29 @@ export class KubernetesTarget implements Target {
 
   // --- internals ------------------------------------------------------------------------------
 
-  private async applyAll(clients: KubeClients, state: KubeDeploymentState, files: Record<string, string>): Promise<number> {
-    let generation = 0;
-    for (const object of deploymentObjects(state, files)) {
-      const applied = await applyObject(clients, object);
-      if (object.kind === 'Deployment') generation = Number((applied.metadata as { generation?: number }).generation ?? 0);
-    }
-    if (!state.autoscale) await this.removeStaleAutoscaler(clients, state);
-    return generation;
+  /** Applies every object of a deployment; resolves with the Deployment's new generation. */
+  private applyAll(clients: KubeClients, state: KubeDeploymentState, files: Record<string, string>): Promise<number> {
+    return this.applyObjects(clients, state, deploymentObjects(state, files));
   }
 
   /** Re-applies the workload objects (not the config) of a state: lifecycle changes. */
-  private async applyWorkload(clients: KubeClients, state: KubeDeploymentState): Promise<number> {
-    const files = {} as Record<string, string>;
-    let generation = 0;
-    for (const object of deploymentObjects(state, files).filter((o) => o.kind !== 'ConfigMap' && o.kind !== 'Secret')) {
-      const applied = await applyObject(clients, object);
-      if (object.kind === 'Deployment') generation = Number((applied.metadata as { generation?: number }).generation ?? 0);
-    }
-    if (!state.autoscale) await this.removeStaleAutoscaler(clients, state);
-    return generation;
+  private applyWorkload(clients: KubeClients, state: KubeDeploymentState): Promise<number> {
+    return this.applyObjects(clients, state, deploymentObjects(state, {}).filter((o) => o.kind !== 'ConfigMap' && o.kind !== 'Secret'));
+  }
+
+  /**
+   * What the pods depend on (config, Service, policies) in parallel, then the Deployment (its pods
+   * mount the config), then the autoscaler that scales it. A leftover autoscaler of an earlier
+   * autoscaled version goes when this one has none.
+   */
+  private async applyObjects(clients: KubeClients, state: KubeDeploymentState, objects: KubeObject[]): Promise<number> {
+    const deployment = objects.find((o) => o.kind === 'Deployment');
+    const autoscaler = objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
+    await Promise.all(objects.filter((o) => o !== deployment && o !== autoscaler).map((object) => applyObject(clients, object)));
+    const applied = deployment ? await applyObject(clients, deployment) : undefined;
+    if (autoscaler) await applyObject(clients, autoscaler);
+    else await this.removeStaleAutoscaler(clients, state);
+    return Number((applied?.metadata as { generation?: number } | undefined)?.generation ?? 0);
   }
 
   private async removeStaleAutoscaler(clients: KubeClients, state: KubeDeploymentState): Promise<void> {
@@ -440,7 +443,9 @@ export class KubernetesTarget implements Target {
       progress('starting', `creating namespace ${namespace} (Pod Security: restricted)`);
       await applyObject(clients, namespaceObject(namespace, this.options.home));
     } else if (existing.metadata.labels?.[LABELS.managedBy] === MANAGED_BY) {
-      await applyObject(clients, namespaceObject(namespace, existing.metadata.labels[LABELS.home] ?? this.options.home));
+      const wanted = namespaceObject(namespace, existing.metadata.labels[LABELS.home] ?? this.options.home);
+      const labels = existing.metadata.labels;
+      if (Object.entries(wanted.metadata.labels ?? {}).some(([key, value]) => labels[key] !== value)) await applyObject(clients, wanted);
     }
     // A namespace someone else made keeps its labels: AgentDock does not change policy it does not own.
   }
@@ -448,24 +453,22 @@ export class KubernetesTarget implements Target {
   /** RuntimeClass for a trust level, when the cluster has one (seed 001); CONFIDENTIAL requires one. */
   private async runtimeClassFor(clients: KubeClients, trust: TrustLevel): Promise<string | undefined> {
     if (trust === 'TRUSTED') return undefined;
-    let classes: string[];
+    let runtimeClasses: { name: string; handler: string }[];
     try {
       const list = await clients.node.listRuntimeClass();
-      classes = list.items.flatMap((rc) => [rc.metadata?.name ?? '', rc.handler]).filter(Boolean);
+      runtimeClasses = list.items.map((rc) => ({ name: rc.metadata?.name ?? '', handler: rc.handler }));
     } catch (error) {
       if (trust === 'CONFIDENTIAL') throw kubeFailure(error, clients, 'listing RuntimeClasses for a CONFIDENTIAL deployment');
       return undefined;
     }
-    const nameOf = async (handlerOrName: string | undefined): Promise<string | undefined> => {
-      if (!handlerOrName) return undefined;
-      const list = await clients.node.listRuntimeClass();
-      return list.items.find((rc) => rc.metadata?.name === handlerOrName || rc.handler === handlerOrName)?.metadata?.name;
-    };
-    if (trust === 'STANDARD') return nameOf(firstAvailable(GVISOR_RUNTIMES, classes));
-    if (trust === 'UNTRUSTED') return nameOf(firstAvailable(KATA_RUNTIMES, classes) ?? firstAvailable(GVISOR_RUNTIMES, classes));
-    const confidential = await nameOf(firstAvailable(CONFIDENTIAL_RUNTIMES, classes));
+    // Clusters name classes freely; the handler says which runtime runs the pods.
+    const offered = runtimeClasses.flatMap((rc) => [rc.name, rc.handler]).filter(Boolean);
+    const nameOf = (nameOrHandler: string | undefined): string | undefined => runtimeClasses.find((rc) => rc.name === nameOrHandler || rc.handler === nameOrHandler)?.name;
+    if (trust === 'STANDARD') return nameOf(firstAvailable(GVISOR_RUNTIMES, offered));
+    if (trust === 'UNTRUSTED') return nameOf(firstAvailable(KATA_RUNTIMES, offered) ?? firstAvailable(GVISOR_RUNTIMES, offered));
+    const confidential = nameOf(firstAvailable(CONFIDENTIAL_RUNTIMES, offered));
     if (!confidential) {
-      throw new CoreError('E2021', `Trust level CONFIDENTIAL needs a confidential-computing RuntimeClass (one of ${CONFIDENTIAL_RUNTIMES.join(', ')}), and context ${clients.context} has none (it has: ${classes.join(', ') || 'none'}). Deploy as UNTRUSTED, or use a cluster with confidential nodes.`);
+      throw new CoreError('E2021', `Trust level CONFIDENTIAL needs a confidential-computing RuntimeClass (one of ${CONFIDENTIAL_RUNTIMES.join(', ')}), and context ${clients.context} has none (it has: ${offered.join(', ') || 'none'}). Deploy as UNTRUSTED, or use a cluster with confidential nodes.`);
     }
     return confidential;
   }
@@ -479,8 +482,14 @@ export class KubernetesTarget implements Target {
   ): Promise<{ ok: true } | { ok: false; reason: string }> {
     // The deadline is the cluster's (progressDeadlineSeconds); ours only guards against a cluster
     // that never reports one (an API server that died and never came back).
-    const deadline = Date.now() + (state.progressDeadlineSeconds + 30) * 1000;
-    const subscription = this.hub.subscribe<V1Deployment>({ context: clients.context, resource: 'deployments', namespace: state.namespace, labelSelector: MANAGED_SELECTOR });
+    const started = Date.now();
+    const deadline = started + (state.progressDeadlineSeconds + 30) * 1000;
+    // Woken by the watch's events for this Deployment; the 200 ms tick only covers a quiet watch.
+    let wake: (() => void) | undefined;
+    const subscription = this.hub.subscribe<V1Deployment>(
+      { context: clients.context, resource: 'deployments', namespace: state.namespace, labelSelector: MANAGED_SELECTOR },
+      { onChange: (_type, deployment) => deployment.metadata?.name === state.resourceName && wake?.() },
+    );
     try {
       let lastWaiting = '';
       for (;;) {
@@ -489,11 +498,21 @@ export class KubernetesTarget implements Target {
         if (deployment) {
           const rollout = rolloutState(deployment, generation);
           if (rollout.done) return { ok: true };
-          if (rollout.failed) return { ok: false, reason: await this.explain(clients, state, rollout.reason) };
-          if (rollout.waiting !== lastWaiting) onWaiting((lastWaiting = rollout.waiting));
+          // A deadline can only pass progressDeadlineSeconds after our apply; one reported sooner is
+          // the previous rollout's, still on the Deployment until this one makes progress.
+          if (rollout.failed && Date.now() - started >= state.progressDeadlineSeconds * 1000) return { ok: false, reason: await this.explain(clients, state, rollout.reason) };
+          if (rollout.failed && lastWaiting !== 'waiting for progress') onWaiting((lastWaiting = 'waiting for progress'));
+          else if (!rollout.failed && rollout.waiting !== lastWaiting) onWaiting((lastWaiting = rollout.waiting));
         }
         if (Date.now() > deadline) return { ok: false, reason: await this.explain(clients, state, `no rollout progress reported within ${state.progressDeadlineSeconds + 30} s`) };
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 200);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
       }
     } finally {
       subscription.dispose();

@@ -22,6 +22,11 @@ describe('rolloutState', () => {
     expect(rolloutState(deployment(status), 3)).toEqual({ done: false, failed: true, reason: 'ReplicaSet "a-1" has timed out progressing.' });
   });
 
+  it("a complete rollout is done even while the previous rollout's ProgressDeadlineExceeded is still on the Deployment", () => {
+    const stale = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "a-2" has timed out progressing.' }];
+    expect(rolloutState(deployment({ observedGeneration: 3, updatedReplicas: 2, replicas: 2, availableReplicas: 2, conditions: stale }), 3)).toEqual({ done: true });
+  });
+
   it('a deployment scaled to zero is done once the old pods are gone', () => {
     expect(rolloutState(deployment({ observedGeneration: 3, replicas: 0 }, 0), 3)).toEqual({ done: true });
   });

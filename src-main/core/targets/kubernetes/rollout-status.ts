@@ -8,18 +8,30 @@ import type { ReplicaState, ReplicaStatus } from '../../contracts';
 
 export type RolloutState = { done: true } | { done: false; failed: false; waiting: string } | { done: false; failed: true; reason: string };
 
-/** Whether the rollout of `generation` (the generation our apply produced) is complete, as kubectl decides it. */
+/**
+ * Whether the rollout of `generation` (the generation our apply produced) is complete, as kubectl
+ * decides it — with one difference: replicas that are all updated and available count as done even
+ * when the Progressing condition still says ProgressDeadlineExceeded. The controller keeps that
+ * reason from a failed rollout until a later one makes progress, so right after re-applying the
+ * last good version (whose ReplicaSet still exists) kubectl would report the old failure.
+ */
 export function rolloutState(deployment: V1Deployment, generation: number): RolloutState {
   const status = deployment.status ?? {};
   if ((status.observedGeneration ?? 0) < generation) return { done: false, failed: false, waiting: 'waiting for the Deployment controller to see the new spec' };
-  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') return { done: false, failed: true, reason: progressing.message ?? 'progress deadline exceeded' };
   const wanted = deployment.spec?.replicas ?? 1;
   const updated = status.updatedReplicas ?? 0;
-  if (updated < wanted) return { done: false, failed: false, waiting: `${updated} of ${wanted} new replicas updated` };
-  if ((status.replicas ?? 0) > updated) return { done: false, failed: false, waiting: `${(status.replicas ?? 0) - updated} old replica(s) pending termination` };
-  if ((status.availableReplicas ?? 0) < updated) return { done: false, failed: false, waiting: `${status.availableReplicas ?? 0} of ${updated} updated replicas available` };
-  return { done: true };
+  const waiting =
+    updated < wanted
+      ? `${updated} of ${wanted} new replicas updated`
+      : (status.replicas ?? 0) > updated
+        ? `${(status.replicas ?? 0) - updated} old replica(s) pending termination`
+        : (status.availableReplicas ?? 0) < updated
+          ? `${status.availableReplicas ?? 0} of ${updated} updated replicas available`
+          : undefined;
+  if (waiting === undefined) return { done: true };
+  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') return { done: false, failed: true, reason: progressing.message ?? 'progress deadline exceeded' };
+  return { done: false, failed: false, waiting };
 }
 
 function ready(pod: V1Pod): boolean {
