@@ -18,6 +18,10 @@ state="$tools_dir/kube-cluster"
 kubeconfig="$state/$name.kubeconfig"
 nodes="${AGENTDOCK_KUBE_NODES:-2}"
 export KWOK_WORKDIR="$state/kwok"
+# More component flags for a cluster of its own (e.g. the OIDC test's
+# "kube-apiserver=authentication-config=/path"), space-separated; used when the cluster is created.
+extra_args=()
+for arg in ${AGENTDOCK_KUBE_EXTRA_ARGS:-}; do extra_args+=(--extra-args "$arg"); done
 
 log() { printf 'kube-cluster: %s\n' "$1" >&2; }
 
@@ -88,6 +92,7 @@ up() {
       --disable-qps-limits \
       --extra-args kube-apiserver=service-cluster-ip-range=10.96.0.0/16 \
       --extra-args kube-apiserver=bind-address=127.0.0.1 \
+      "${extra_args[@]}" \
       --wait 120s >&2 9>&-
   fi
   # kwokctl start returns before the API server answers; wait for it (60 s) before using it.

@@ -8,10 +8,11 @@ import path from 'node:path';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..', '..', '..');
 
-/** Starts (or finds) the named test cluster and returns its kubeconfig path. */
-export function ensureTestCluster(name = 'agentdock-test'): string {
+/** Starts (or finds) the named test cluster and returns its kubeconfig path; `extraArgs` (component=flag=value) apply when it is created. */
+export function ensureTestCluster(name = 'agentdock-test', extraArgs: string[] = []): string {
   try {
-    return execFileSync('bash', [path.join(repoRoot, 'scripts/kube-cluster.sh'), 'up'], { encoding: 'utf8', env: { ...process.env, AGENTDOCK_KUBE_CLUSTER: name }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 50 * 60_000 }).trim();
+    const env = { ...process.env, AGENTDOCK_KUBE_CLUSTER: name, AGENTDOCK_KUBE_EXTRA_ARGS: extraArgs.join(' ') };
+    return execFileSync('bash', [path.join(repoRoot, 'scripts/kube-cluster.sh'), 'up'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 50 * 60_000 }).trim();
   } catch (error) {
     const failed = error as { stderr?: string; message: string };
     throw new Error(`scripts/kube-cluster.sh up failed for ${name}: ${failed.stderr ?? failed.message}`);
