@@ -24,20 +24,13 @@ import type { ControlPlane } from '../src-main/core/control-plane';
 import type { TargetKind } from '../src-main/core/contracts';
 import { generateMasterKey, StaticKeyProvider } from '../src-main/core/vault';
 import { benchTelemetry } from './control-plane-telemetry';
+import { minimalDockfile } from '../src-main/core/control-plane-test-support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BASE_NODE_IMAGE = process.env.AGENTDOCK_BASE_IMAGE_NODE ?? 'agentdock/base-node:22';
 const SERVER_SOURCE = "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), process.env.HOST, () => {});";
 
-const DOCKFILE = `version: "1.0"
-agent: { name: bench-agent, entrypoint: agent.mjs:run, framework: langgraph }
-model: { provider: openai, name: gpt-4o-mini }
-io_schema:
-  input: { type: object, properties: { text: { type: string } } }
-  output: { type: object }
-auth: { mode: api_key, api_keys: { enabled: true } }
-expose: { rest: true }
-`;
+const DOCKFILE = minimalDockfile('bench-agent');
 
 interface Row {
   name: string;

@@ -46,6 +46,7 @@ import { podReplica } from '../src-main/core/targets/kubernetes/rollout-status';
 import type { WatchSubscription } from '../src-main/core/targets/kubernetes/watch-hub';
 import type { ConsoleCoreFigures } from './k8s-console-core';
 import { BareCluster, percentile, perCall, pool, sum } from './k8s-cluster';
+import { minimalDockfile } from '../src-main/core/control-plane-test-support';
 
 const RUNS = Number(process.env.BENCH_K8S_RUNS ?? 10);
 const NAMESPACES = Number(process.env.BENCH_K8S_NAMESPACES ?? 10);
@@ -64,15 +65,7 @@ const AGENT = 'bench-k8s-agent';
 
 const repoRoot = path.join(import.meta.dirname, '..');
 const run = promisify(execFile);
-const DOCKFILE = `version: "1.0"
-agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
-model: { provider: openai, name: gpt-4o-mini }
-io_schema:
-  input: { type: object, properties: { text: { type: string } } }
-  output: { type: object }
-auth: { mode: api_key, api_keys: { enabled: true } }
-expose: { rest: true }
-`;
+const DOCKFILE = minimalDockfile(AGENT);
 
 interface Row {
   name: string;

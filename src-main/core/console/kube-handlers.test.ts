@@ -21,6 +21,7 @@ import { ensureTestCluster, testNamespace } from '../targets/kubernetes/kube-tes
 import { createConsoleHandlers } from './handlers';
 import { kubeHandlers } from './kube-handlers';
 import { connect, writeTestAgentProject } from './test-support';
+import { minimalDockfile } from '../control-plane-test-support';
 
 const repoRoot = path.join(import.meta.dirname, '..', '..', '..');
 const CONTEXT = 'kwok-agentdock-test';
@@ -189,15 +190,7 @@ describe('deploy:create to Kubernetes', () => {
 
   it('deploys into a new namespace of the chosen context: built, rolled out, autoscaled, reported where, healthy in the fleet', async () => {
     const projectDir = writeTestAgentProject(path.join(root, AGENT), {
-      dockfile: `version: "1.0"
-agent: { name: ${AGENT}, entrypoint: agent.mjs:run, framework: langgraph }
-model: { provider: openai, name: gpt-4o-mini }
-io_schema:
-  input: { type: object, properties: { text: { type: string } } }
-  output: { type: object }
-auth: { mode: api_key, api_keys: { enabled: true } }
-expose: { rest: true }
-`,
+      dockfile: minimalDockfile(AGENT),
       module: `export async function run(input) { return { reply: 'kube ' + input.text }; }\n`,
     });
     const before = await developer().request('kube:namespaces', { context: CONTEXT });
