@@ -9,7 +9,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { homeLabel } from '../src-main/core/targets/docker/labels';
+import { homeLabel } from '../src-main/core/targets/deployment-identity';
 import { KubeContexts } from '../src-main/core/targets/kubernetes/kube-client';
 import { KubernetesTarget } from '../src-main/core/targets/kubernetes/kubernetes-target';
 import { BareCluster, memoryAfterGc } from './k8s-cluster';

@@ -15,20 +15,7 @@ bin="$out/bin"
 
 if [ -x "$bin/helm" ]; then echo "$bin/helm"; exit 0; fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for candidate in /usr/local/go/bin /usr/lib/go/bin; do
-    [ -x "$candidate/go" ] && export PATH="$candidate:$PATH" && break
-  done
-fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "ensure-helm: Go is not installed; installing Debian's golang-go (a newer toolchain, if helm needs one, comes from the Go module proxy)" >&2
-  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=300 golang-go >&2
-fi
-export GOTOOLCHAIN="${GOTOOLCHAIN:-auto}"
-export CGO_ENABLED=0
+source "$(dirname "$0")/go-env.sh"
 
 mkdir -p "$out"
 exec 9>"$out/.lock"

@@ -27,22 +27,8 @@ all_built() {
 
 if all_built; then echo "$bin"; exit 0; fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for candidate in /usr/local/go/bin /usr/lib/go/bin; do
-    [ -x "$candidate/go" ] && export PATH="$candidate:$PATH" && break
-  done
-fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "ensure-kube-tools: Go is not installed; installing Debian's golang-go (the newer toolchain Kubernetes needs comes from the Go module proxy)" >&2
-  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-  as_root apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=300 golang-go >&2
-fi
-# Kubernetes 1.36 needs Go 1.26; an older local Go fetches that toolchain from the module proxy.
-export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.26.8+auto}"
+source "$(dirname "$0")/go-env.sh"
 export GOFLAGS="-mod=mod"
-export CGO_ENABLED=0
 
 mkdir -p "$out"
 exec 9>"$out/.lock"

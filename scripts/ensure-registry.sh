@@ -9,15 +9,12 @@ tools_dir="${AGENTDOCK_TOOLS_DIR:-$HOME/.cache/agentdock-tools}"
 bin="$tools_dir/registry-$version/bin"
 
 if [ -x "$bin/registry" ]; then echo "$bin/registry"; exit 0; fi
-for candidate in /usr/local/go/bin /usr/lib/go/bin; do
-  [ -x "$candidate/go" ] && export PATH="$candidate:$PATH" && break
-done
-command -v go >/dev/null 2>&1 || { echo "ensure-registry: Go is not installed (scripts/ensure-kube-tools.sh installs it)" >&2; exit 1; }
+source "$(dirname "$0")/go-env.sh"
 mkdir -p "$bin"
 exec 9>"$bin/.lock"
 flock 9
 if [ ! -x "$bin/registry" ]; then
   echo "ensure-registry: building registry $version" >&2
-  GOTOOLCHAIN="${GOTOOLCHAIN:-go1.26.8+auto}" GOFLAGS= GOBIN="$bin" go install -trimpath -ldflags "-s -w" "github.com/distribution/distribution/v3/cmd/registry@$version" >&2
+  GOFLAGS= GOBIN="$bin" go install -trimpath -ldflags "-s -w" "github.com/distribution/distribution/v3/cmd/registry@$version" >&2
 fi
 echo "$bin/registry"

@@ -7,7 +7,8 @@
 import type { DockerTargetStatus, KubeContextRow, TargetsStatus } from '../../../src-shared/ipc/admin-types';
 import type { EnvironmentReport } from '../../../src-shared/ipc/console-types';
 import type { ControlPlane } from '../control-plane';
-import { danglingReferences, kubeconfigFiles, readKubeconfig } from './kubeconfig';
+import { kubeconfigFiles } from '../targets/kubernetes/kube-client';
+import { danglingReferences, readKubeconfig } from './kubeconfig';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -12,7 +12,8 @@ import { CoreError, errorMessage } from '../contracts';
 import { KubernetesTarget } from '../targets/kubernetes/kubernetes-target';
 import { ConsoleHandlerError } from './console-session';
 import type { ConsoleHandlers } from './handler-types';
-import { kubeconfigFiles, readKubeconfig } from './kubeconfig';
+import { kubeconfigFiles } from '../targets/kubernetes/kube-client';
+import { readKubeconfig } from './kubeconfig';
 
 type Handlers = ConsoleHandlers['requests'];
 type Env = Readonly<Record<string, string | undefined>>;

@@ -7,10 +7,10 @@
  * for its version. (The Kubernetes target, issue 6, brings its own client.)
  */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { errorMessage } from '../contracts';
+import { kubeconfigFiles } from '../targets/kubernetes/kube-client';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -59,11 +59,6 @@ export interface Kubeconfig {
   problems: string[];
 }
 
-/** The kubeconfig files kubectl would read: KUBECONFIG's list, or ~/.kube/config. */
-export function kubeconfigFiles(env: Env = process.env): string[] {
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).filter(Boolean);
-  return [path.join(env.HOME ?? os.homedir(), '.kube', 'config')];
-}
 
 interface NamedEntry<T> {
   name?: unknown;

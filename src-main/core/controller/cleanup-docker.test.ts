@@ -10,7 +10,8 @@ import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
 import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 import { ensureDockerAndBaseImages, LOCAL_BASE_NODE } from '../targets/docker/docker-test-support';
-import { homeLabel, LABELS } from '../targets/docker/labels';
+import { homeLabel } from '../targets/deployment-identity';
+import { LABELS } from '../targets/docker/labels';
 import { invoke, TEST_MASTER_KEY, writeProject } from './reconcile-test-support';
 
 const AGENT = 'cleanup-boxed';

@@ -5,6 +5,7 @@
 import type Dockerode from 'dockerode';
 import { CONTAINER_CONFIG_DIR, CONTAINER_USER } from '../../build/docker-image';
 import type { ResourceLimits } from '../../contracts';
+import { shortId } from '../deployment-identity';
 import type { StoredDeployment } from './deployment-state';
 import { LABELS } from './labels';
 import type { ObjectRole } from './labels';
@@ -14,12 +15,6 @@ export const DEFAULT_RESOURCES: Required<ResourceLimits> = { cpus: 1, memoryMb: 
 
 /** Resources of the gateway: it only copies bytes between two sockets. */
 const GATEWAY_RESOURCES: Required<ResourceLimits> = { cpus: 0.5, memoryMb: 64, pids: 32 };
-
-/** Lower-case alphanumerics of the deployment id, enough of them to keep names unique. */
-export function shortId(deploymentId: string): string {
-  const compact = deploymentId.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return (compact || 'deployment').slice(0, 12);
-}
 
 /** `agentdock-<resourceName>-<deployment short id>`: the prefix of every object of a deployment. */
 export function deploymentPrefix(state: Pick<StoredDeployment, 'resourceName' | 'deploymentId'>): string {

@@ -6,8 +6,8 @@
  * exists. Stored by `DeploymentStateFiles` (../state-files.ts) under `<stateDir>/docker-target/`.
  */
 import type { ResourceLimits, TrustLevel } from '../../contracts';
+import type { DesiredState } from '../deployment-identity';
 
-export type DesiredState = 'running' | 'stopped' | 'suspended';
 
 export interface StoredDeployment {
   deploymentId: string;

@@ -12,7 +12,7 @@ import { generateApiKey } from '../../../runtime/auth/api-keys';
 import type { TestBundle } from '../../../runtime/test-bundle';
 import { buildImage } from '../../build/docker-image';
 import type { BuildArtifact, DeploymentSpec, DeploymentStatus, LogLine } from '../../contracts';
-import { shortId } from './container-spec';
+import { shortId } from '../deployment-identity';
 import { DockerTarget } from './docker-target';
 import { ensureDockerAndBaseImages, LOCAL_BASE_NODE, LOCAL_BASE_PYTHON, waitForOk, writeAgentBundle, writeConfigBundle } from './docker-test-support';
 

@@ -3,8 +3,6 @@
  * volumes). They are how the control plane finds its own objects again after a restart, and how
  * `delete` removes exactly one deployment's objects and nothing else.
  */
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 
 /** Label keys; values are strings as Docker requires. */
 export const LABELS = {
@@ -30,10 +28,6 @@ export const LABELS = {
   home: 'dev.agentdock.home',
 } as const;
 
-/** The `home` label value of a data dir: a short hash of its absolute path (no user path on the engine). */
-export function homeLabel(dataDir: string): string {
-  return createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
-}
 
 /** Role of a container, network or volume within a deployment. */
 export type ObjectRole = 'agent' | 'gateway' | 'config' | 'network';

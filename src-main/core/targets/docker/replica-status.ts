@@ -4,7 +4,7 @@
  */
 import type Dockerode from 'dockerode';
 import type { ReplicaState, ReplicaStatus } from '../../contracts';
-import type { DesiredState } from './deployment-state';
+import type { DesiredState } from '../deployment-identity';
 
 /** The `http://127.0.0.1:<port>` a container publishes `port` on, if it does. */
 export function publishedEndpoint(info: Dockerode.ContainerInspectInfo, port: number): string | undefined {

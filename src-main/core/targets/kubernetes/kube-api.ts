@@ -119,7 +119,7 @@ export async function listObjects<T extends KubeObject>(clients: KubeClients, ap
       continueToken = page.metadata?._continue || undefined;
     } while (continueToken);
   } catch (error) {
-    throw kubeFailure(error, clients, `listing ${kind}s${namespace ? ` in ${namespace}` : ''}`);
+    throw kubeFailure(error, clients, `listing ${kind.toLowerCase()}s${namespace ? ` in ${namespace}` : ''}`);
   }
   return items;
 }

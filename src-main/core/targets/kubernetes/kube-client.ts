@@ -14,10 +14,10 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, NodeV1Api, VersionApi, Watch } from '@kubernetes/client-node';
 import type { Cluster, User } from '@kubernetes/client-node';
-import { kubeconfigFiles } from '../../console/kubeconfig';
 import { CoreError } from '../../contracts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -40,6 +40,12 @@ export interface KubeClientOptions {
   env?: Env;
   /** Asks the login shell for its PATH (tests inject one); default runs `$SHELL -l -c`. */
   loginShellPath?: () => Promise<string | undefined>;
+}
+
+/** The kubeconfig files kubectl would read: KUBECONFIG's list, or ~/.kube/config. */
+export function kubeconfigFiles(env: Env = process.env): string[] {
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).filter(Boolean);
+  return [path.join(env.HOME ?? os.homedir(), '.kube', 'config')];
 }
 
 /** One KubeConfig per context, built on first use. */

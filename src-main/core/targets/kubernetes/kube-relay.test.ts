@@ -85,7 +85,7 @@ afterAll(async () => {
 });
 
 it('relays metrics and a live SSE stream from a loopback endpoint through the API server proxy, without handing over credentials', async () => {
-  const endpoint = await relay.endpoint({ context: 'kwok-agentdock-test', namespace, kind: 'pods', name: 'agent-0', port: 8080 });
+  const endpoint = await relay.endpoint({ context: 'kwok-agentdock-test', namespace, kind: 'pods', name: 'agent-0', port: 8080 }, 'deployment-1');
   expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{64}\/\w+$/);
 
   const metrics = await (await fetch(`${endpoint}/metrics`)).text();
@@ -109,4 +109,7 @@ it('relays metrics and a live SSE stream from a loopback endpoint through the AP
   expect(forged.status).toBe(403);
   const unknown = await fetch(endpoint.replace(/\/\w+$/, '/zz') + '/metrics');
   expect(unknown.status).toBe(404);
+  // The pod went: its route goes with it.
+  relay.retain('deployment-1', new Set());
+  expect((await fetch(`${endpoint}/metrics`)).status).toBe(404);
 }, 120_000);

@@ -29,6 +29,10 @@ export interface RelayRoute {
 }
 type Route = RelayRoute;
 
+function routeKey(route: Route): string {
+  return JSON.stringify([route.context, route.namespace, route.kind, route.name, route.port]);
+}
+
 /** Request headers not forwarded: hop-by-hop ones, and anything that could carry our credentials' place. */
 const DROPPED_HEADERS = new Set(['host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'authorization']);
 
@@ -36,33 +40,37 @@ export class KubeApiRelay {
   private server: http.Server | undefined;
   private listening: Promise<number> | undefined;
   private readonly token = randomBytes(32).toString('hex');
-  private readonly routes = new Map<string, Route>();
+  private readonly routes = new Map<string, Route & { owner: string }>();
   private readonly byKey = new Map<string, string>();
   private nextRoute = 0;
 
   constructor(private readonly contexts: KubeContexts) {}
 
-  /** `http://127.0.0.1:<port>/<token>/<route>` for a pod's or service's port; the relay starts on first use. */
-  async endpoint(route: Route): Promise<string> {
-    const key = JSON.stringify([route.context, route.namespace, route.kind, route.name, route.port]);
+  /**
+   * `http://127.0.0.1:<port>/<token>/<route>` for a pod's or service's port, registered for `owner`
+   * (a deployment id); the relay starts on first use.
+   */
+  async endpoint(route: Route, owner: string): Promise<string> {
+    const key = routeKey(route);
     let id = this.byKey.get(key);
     if (!id) {
       id = (this.nextRoute++).toString(36);
       this.byKey.set(key, id);
-      this.routes.set(id, route);
+      this.routes.set(id, { ...route, owner });
     }
     const port = await this.listen();
     return `http://127.0.0.1:${port}/${this.token}/${id}`;
   }
 
-  /** Forgets a pod's or service's routes (it is gone): their endpoints answer 404 from then on. */
-  forget(route: Omit<Route, 'port'>): void {
-    for (const [key, id] of this.byKey) {
-      const known = this.routes.get(id)!;
-      if (known.context === route.context && known.namespace === route.namespace && known.kind === route.kind && known.name === route.name) {
-        this.byKey.delete(key);
-        this.routes.delete(id);
-      }
+  /**
+   * Keeps only `owner`'s routes to the names given (its pods now): routes of pods that went
+   * (restarts, rollouts, scale-down) answer 404 from then on, and the table does not grow with churn.
+   */
+  retain(owner: string, names: ReadonlySet<string>): void {
+    for (const [id, route] of this.routes) {
+      if (route.owner !== owner || names.has(route.name)) continue;
+      this.routes.delete(id);
+      this.byKey.delete(routeKey(route));
     }
   }
 

@@ -15,7 +15,7 @@ import type { ControlPlane } from '../../control-plane';
 import { CoreError } from '../../contracts';
 import type { TargetEvent } from '../../contracts';
 import { generateMasterKey, StaticKeyProvider } from '../../vault';
-import { homeLabel } from '../docker/labels';
+import { homeLabel } from '../deployment-identity';
 import { KubeContexts } from './kube-client';
 import { dockerImageSource } from './kube-images';
 import { KubernetesTarget } from './kubernetes-target';

@@ -25,7 +25,8 @@ import type { KubeClients, KubeContexts } from './kube-client';
 import { KubeApiRelay } from './kube-relay';
 import type { ImageSource, RegistryLogin } from './kube-images';
 import { ANNOTATIONS, configObjectName, configObjects, deploymentObject, deploymentObjects, LABELS, MANAGED_BY, namespaceObject } from './manifests';
-import type { DesiredState, KubeDeploymentState, KubeObject } from './manifests';
+import type { DesiredState } from '../deployment-identity';
+import type { KubeDeploymentState, KubeObject } from './manifests';
 import { podProblem, podReplica, rolloutState } from './rollout-status';
 import { WatchHub } from './watch-hub';
 import type { WatchSubscription } from './watch-hub';
@@ -156,9 +157,10 @@ export class KubernetesTarget implements Target {
         // Running pods get a loopback endpoint through the API server's pod proxy (kube-relay.ts),
         // so telemetry and the playground reach them as they reach every other replica.
         if (replica.state !== 'running' || !pod.status?.podIP) return replica;
-        return { ...replica, endpoint: await this.relay.endpoint({ context: state.context, namespace: state.namespace, kind: 'pods', name: replica.id, port: state.port }) };
+        return { ...replica, endpoint: await this.relay.endpoint({ context: state.context, namespace: state.namespace, kind: 'pods', name: replica.id, port: state.port }, deploymentId) };
       }),
     );
+    this.relay.retain(deploymentId, new Set(replicas.filter((replica) => replica.endpoint).map((replica) => replica.id)));
     const location = `${state.context}/${state.namespace}`;
     if (replicas.length === 0 && state.desired !== 'running') {
       const parked = state.desired === 'suspended' ? 'suspended' : 'stopped';
@@ -219,6 +221,7 @@ export class KubernetesTarget implements Target {
     await deleteObject(clients, { apiVersion: 'v1', kind: 'Secret', name: configName, namespace });
     if (workloadDeleted) await this.waitForPodsGone(clients, state);
     this.states.remove(deploymentId);
+    this.relay.retain(deploymentId, new Set());
     this.subscriptions.get(deploymentId)?.dispose();
     this.subscriptions.delete(deploymentId);
   }
@@ -325,12 +328,8 @@ export class KubernetesTarget implements Target {
   /** Namespaces of a context (the Deploy view's picker); those the user may not list are not guessed. */
   async namespaces(context?: string): Promise<string[]> {
     const clients = await this.options.contexts.open(context);
-    try {
-      const list = await clients.core.listNamespace();
-      return list.items.map((ns) => ns.metadata?.name ?? '').filter(Boolean).sort();
-    } catch (error) {
-      throw kubeFailure(error, clients, 'listing namespaces');
-    }
+    const namespaces = await listObjects<KubeObject>(clients, 'v1', 'Namespace', undefined, '');
+    return namespaces.map((ns) => ns.metadata.name).sort();
   }
 
   /**

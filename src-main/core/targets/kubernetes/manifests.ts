@@ -11,8 +11,8 @@
  */
 import { CONTAINER_CONFIG_DIR, CONTAINER_USER } from '../../build/docker-image';
 import type { Autoscale, ResourceLimits, TrustLevel } from '../../contracts';
-
-export type DesiredState = 'running' | 'stopped' | 'suspended';
+import { shortId } from '../deployment-identity';
+import type { DesiredState } from '../deployment-identity';
 
 /** What the Kubernetes target stores per deployment (state-files.ts): enough to re-render every object. */
 export interface KubeDeploymentState {
@@ -81,12 +81,6 @@ export const CONTAINER_NAME = 'runtime';
 export const SECRET_FILES = new Set(['keys.json', 'secrets.json']);
 
 const DEFAULT_RESOURCES = { cpus: 1, memoryMb: 512 };
-
-/** Lower-case alphanumerics of the deployment id, enough of them to keep names unique. */
-export function shortId(deploymentId: string): string {
-  const compact = deploymentId.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return (compact || 'deployment').slice(0, 12);
-}
 
 /** Name of the deployment's ConfigMap and Secret: `<agent>-<short id>`, within the 63-character limit. */
 export function configObjectName(state: Pick<KubeDeploymentState, 'resourceName' | 'deploymentId'>): string {

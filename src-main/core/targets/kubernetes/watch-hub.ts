@@ -54,9 +54,8 @@ interface SharedWatch {
   informer: ListWatch<KubernetesObject> | undefined;
   listeners: Set<WatchListener<KubernetesObject>>;
   state: WatchState;
-  synced: Promise<void>;
-  resolveSynced: () => void;
-  rejectSynced: (error: Error) => void;
+  /** Settles with the current connection attempt's first list (replaced at each retry). */
+  synced: Deferred;
   retryTimer: NodeJS.Timeout | undefined;
   failures: number;
   closed: boolean;
@@ -86,14 +85,7 @@ export class WatchHub {
     const id = watchId(key);
     let watch = this.watches.get(id);
     if (!watch) {
-      let resolveSynced!: () => void;
-      let rejectSynced!: (error: Error) => void;
-      const synced = new Promise<void>((resolve, reject) => {
-        resolveSynced = resolve;
-        rejectSynced = reject;
-      });
-      synced.catch(() => undefined);
-      watch = { key: id, informer: undefined, listeners: new Set(), state: { state: 'connecting' }, synced, resolveSynced, rejectSynced, retryTimer: undefined, failures: 0, closed: false };
+      watch = { key: id, informer: undefined, listeners: new Set(), state: { state: 'connecting' }, synced: deferred(), retryTimer: undefined, failures: 0, closed: false };
       this.watches.set(id, watch);
       this.open(watch, key);
     }
@@ -104,7 +96,7 @@ export class WatchHub {
     return {
       list: () => (shared.informer?.list() ?? []) as T[],
       state: () => shared.state,
-      synced: () => shared.synced,
+      synced: () => shared.synced.promise,
       dispose: () => {
         if (disposed) return;
         disposed = true;
@@ -151,7 +143,7 @@ export class WatchHub {
             if (watch.closed || errored) return;
             watch.failures = 0;
             this.setState(watch, { state: 'online' });
-            watch.resolveSynced();
+            watch.synced.resolve();
           })
           .catch((error: unknown) => this.failed(watch, key, kubeFailure(error, clients, `watching ${key.resource}`)));
       })
@@ -183,25 +175,16 @@ export class WatchHub {
     watch.failures += 1;
     const retryInMs = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (watch.failures - 1));
     this.setState(watch, { state: 'offline', error: error.message, retryInMs });
-    // The first failure before any list: callers waiting on synced() learn why now.
-    if (watch.failures === 1) watch.rejectSynced(error);
+    // Callers waiting on this attempt's list learn why now (no-op when it had already arrived).
+    watch.synced.reject(error);
     clearTimeout(watch.retryTimer);
     watch.retryTimer = setTimeout(() => {
       if (watch.closed) return;
-      if (watch.failures > 0 && watch.state.state === 'offline') {
-        // A synced() promise that already rejected is replaced, so later waiters see the recovery.
-        let resolveSynced!: () => void;
-        let rejectSynced!: (error: Error) => void;
-        watch.synced = new Promise<void>((resolve, reject) => {
-          resolveSynced = resolve;
-          rejectSynced = reject;
-        });
-        watch.synced.catch(() => undefined);
-        watch.resolveSynced = resolveSynced;
-        watch.rejectSynced = (e) => rejectSynced(e);
-      }
+      // A new attempt, a new first list to wait for: later waiters see the recovery.
+      watch.synced = deferred();
       this.setState(watch, { state: 'connecting' });
-      this.contexts.forget(key.context);
+      // The context's clients and pooled connections are shared with every other watch and call;
+      // the pool replaces dead sockets itself, so a retry reuses them.
       this.open(watch, key);
     }, retryInMs);
     watch.retryTimer.unref?.();
@@ -218,6 +201,24 @@ export class WatchHub {
     void watch.informer?.stop();
     this.watches.delete(watch.key);
   }
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  // Nobody may be waiting when an attempt fails; that is not an unhandled rejection.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function watchId(key: WatchKey): string {

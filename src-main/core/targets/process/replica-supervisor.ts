@@ -24,7 +24,8 @@ import { describeExit, signal, signalGroup, spawnReplica } from './replica-proce
 import type { ExitInfo } from './replica-process';
 import { RestartTracker } from './restart-policy';
 import type { RestartPolicy } from './restart-policy';
-import type { DesiredState, ReplicaRecord, RunFiles } from './run-files';
+import type { DesiredState } from '../deployment-identity';
+import type { ReplicaRecord, RunFiles } from './run-files';
 import { errorMessage } from '../../contracts';
 
 /** A replica state change, for the controller's events and health. */

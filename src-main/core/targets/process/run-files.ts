@@ -15,8 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { DeploymentSpec } from '../../contracts';
 import { CoreError } from '../../contracts';
-
-export type DesiredState = 'running' | 'stopped' | 'suspended';
+import type { DesiredState } from '../deployment-identity';
 
 export interface DeploymentRecord {
   format: 1;
