@@ -73,13 +73,31 @@ status:
   kubectl --kubeconfig "$kubeconfig" wait --for=condition=Ready node --all --timeout=60s >&2
 }
 
+# kwok's controller runs the pods of a node only while it holds the node's Lease (200 s). A cluster
+# started again (after a reboot, or `stop`/`start`) still has the leases of the controller that
+# died, so its pods would stay Pending for up to 200 s: the leases are deleted, and the new
+# controller's own awaited.
+take_over_node_leases() {
+  kubectl --kubeconfig "$kubeconfig" -n kube-node-lease delete lease --all --wait=false >/dev/null
+  local i waited=0
+  for i in $(seq 0 $((nodes - 1))); do
+    until kubectl --kubeconfig "$kubeconfig" -n kube-node-lease get lease "kwok-node-$i" >/dev/null 2>&1; do
+      if [ "$waited" -ge 60 ]; then log "kwok did not take node kwok-node-$i over; logs: kwokctl logs kwok-controller --name $name"; exit 1; fi
+      sleep 1
+      waited=$((waited + 1))
+    done
+  done
+}
+
+restarted=0
+
 up() {
-  if api_ready; then echo "$kubeconfig"; return 0; fi
-  if kwokctl get clusters 2>/dev/null | grep -qx "$name"; then
+  if [ "$restarted" = 0 ] && api_ready; then echo "$kubeconfig"; return 0; fi
+  if [ "$restarted" = 0 ] && kwokctl get clusters 2>/dev/null | grep -qx "$name"; then
     log "cluster $name exists but does not answer; starting it"
-    kwokctl start cluster --name "$name" >&2 9>&- || { log "cannot start it; recreating"; kwokctl delete cluster --name "$name" >&2 || true; }
+    if kwokctl start cluster --name "$name" >&2 9>&-; then restarted=1; else log "cannot start it; recreating"; kwokctl delete cluster --name "$name" >&2 || true; fi
   fi
-  if ! api_ready; then
+  if [ "$restarted" = 0 ] && ! api_ready; then
     rm -f "$kubeconfig"
     log "creating cluster $name (Kubernetes $(kube-apiserver --version 2>/dev/null | awk '{print $2}'))"
     kwokctl create cluster --name "$name" --runtime binary \
@@ -99,10 +117,14 @@ up() {
   local waited=0
   until api_ready; do
     if [ "$waited" -ge 60 ]; then log "the API server does not answer /readyz; logs: kwokctl logs kube-apiserver --name $name"; exit 1; fi
+    # Seen right after the components were killed: `kwokctl start` reports success but a component
+    # did not come up. Starting again starts what is missing and leaves running ones alone.
+    if [ "$restarted" = 1 ] && [ "$waited" = 20 ]; then log "still not answering; starting the missing components"; kwokctl start cluster --name "$name" >&2 9>&- || true; fi
     sleep 1
     waited=$((waited + 1))
   done
   apply_nodes
+  if [ "$restarted" = 1 ]; then take_over_node_leases; fi
   echo "$kubeconfig"
 }
 
@@ -110,6 +132,6 @@ case "${1:-up}" in
   up) up ;;
   down) kwokctl delete cluster --name "$name" >&2 || true; rm -f "$kubeconfig" ;;
   stop) kwokctl stop cluster --name "$name" >&2 ;;
-  start) kwokctl start cluster --name "$name" >&2 9>&-; up ;;
+  start) kwokctl start cluster --name "$name" >&2 9>&-; restarted=1; up ;;
   *) echo "usage: $0 up|down|stop|start" >&2; exit 2 ;;
 esac
