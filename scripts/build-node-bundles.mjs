@@ -6,7 +6,7 @@
 //   out/runtime/agentdock-runtime.js  the agent runtime, the only AgentDock code inside an image:
 //                                     fully self-contained, it needs only `node`
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,3 +51,32 @@ const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-di
 mkdirSync(join(runtimeOut, 'docs'), { recursive: true });
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) cpSync(join(swaggerDir, file), join(runtimeOut, 'docs', file));
 console.log('copied out/runtime/python and out/runtime/docs');
+
+// The offline demo (src-main/core/demo): its lead list and agent projects. The JavaScript agent's
+// npm packages are bundled into a node_modules/ of its own, with code splitting so LangGraph and
+// the tools share one copy of @langchain/core: the demo runs where no registry is reachable.
+const demoSource = join(root, 'resources/demo');
+const demoOut = join(root, 'out/demo');
+rmSync(demoOut, { recursive: true, force: true });
+cpSync(demoSource, demoOut, { recursive: true, filter: (source) => !source.includes('__pycache__') && !source.includes('node_modules') });
+const vendored = { '@langchain/langgraph': { '.': 'index' }, '@langchain/core': { './tools': 'tools' }, openai: { '.': 'index' } };
+await build({
+  entryPoints: Object.fromEntries(
+    Object.entries(vendored).flatMap(([name, exports]) => Object.entries(exports).map(([subpath, file]) => [`node_modules/${name}/${file}`, subpath === '.' ? name : `${name}/${subpath.slice(2)}`])),
+  ),
+  outdir: join(demoOut, 'lead-gen'),
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  chunkNames: 'node_modules/.chunks/[name]-[hash]',
+  legalComments: 'none',
+  banner: { js: "import { createRequire as __agentdockCreateRequire } from 'node:module'; const require = __agentdockCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+for (const [name, exports] of Object.entries(vendored)) {
+  const manifest = { name, version: JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version, type: 'module', exports: Object.fromEntries(Object.entries(exports).map(([subpath, file]) => [subpath, `./${file}.js`])) };
+  writeFileSync(join(demoOut, 'lead-gen/node_modules', name, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+console.log('built out/demo (leads, agent projects, vendored node_modules)');

@@ -28,6 +28,9 @@ export interface SimulatedRequest {
   body: Readonly<Record<string, unknown>>;
   /** 1-based order of arrival. */
   number: number;
+  /** Input tokens of the request, and those of them the prompt cache serves (a script can price its answer). */
+  inputTokens: number;
+  cachedInputTokens: number;
 }
 
 /** A scripted answer; fields left out are generated. */
@@ -56,8 +59,14 @@ export interface SimulatedProviderOptions {
   };
   rateLimit?: { requestsPerMinute: number };
   script?: (request: SimulatedRequest) => SimulatedReply | undefined;
-  /** When set, only these keys are accepted (401 otherwise). Read per request. */
-  expectedKeys?: () => { openai?: string; anthropic?: string };
+  /** When set, only these keys are accepted (401 otherwise). Read per request; a list accepts each (a key being rotated). */
+  expectedKeys?: () => { openai?: string | readonly string[]; anthropic?: string | readonly string[] };
+  /**
+   * OpenAI-style automatic prompt caching: a request whose first message was seen before, for the
+   * same model, reports that message's tokens as cached (`prompt_tokens_details.cached_tokens`),
+   * in 128-token steps from 1,024 tokens, as OpenAI does for repeated prompt prefixes.
+   */
+  promptCache?: boolean;
   /** Clock for the rate-limit window, in ms. */
   now?: () => number;
   host?: string;
@@ -73,6 +82,8 @@ export interface SimulatedRequestLog {
   /** First 12 hex digits of SHA-256 of the key presented. */
   keyFingerprint?: string;
   inputTokens: number;
+  /** Of `inputTokens`, those the prompt cache served. */
+  cachedInputTokens: number;
   outputTokens: number;
   retryAfterMs?: number;
 }
@@ -95,6 +106,9 @@ export function keyFingerprint(key: string): string {
 }
 
 const SIMULATED_HEADER = { 'x-agentdock-simulated': 'true' };
+/** OpenAI caches prompt prefixes from 1,024 tokens, in 128-token increments. */
+const PROMPT_CACHE_MIN_TOKENS = 1024;
+const PROMPT_CACHE_STEP_TOKENS = 128;
 
 /** Starts the simulated provider; resolves once it listens. */
 export async function startSimulatedProvider(options: SimulatedProviderOptions = {}): Promise<SimulatedProvider> {
@@ -125,7 +139,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions =
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const number = (requests += 1);
-    const entry: SimulatedRequestLog = { number, provider: provider ?? 'openai', model: '', stream: false, status: 200, inputTokens: 0, outputTokens: 0 };
+    const entry: SimulatedRequestLog = { number, provider: provider ?? 'openai', model: '', stream: false, status: 200, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
     log.push(entry);
     const fail = (status: number, type: string, message: string, headers: Record<string, string> = {}): void => {
       entry.status = status;
@@ -140,7 +154,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions =
     if (typeof key !== 'string' || key === '') return fail(401, 'authentication_error', 'no API key was sent');
     entry.keyFingerprint = keyFingerprint(key);
     const expected = options.expectedKeys?.()[provider];
-    if (options.expectedKeys && key !== expected) return fail(401, 'authentication_error', 'invalid API key');
+    if (options.expectedKeys && !(typeof expected === 'string' ? [expected] : (expected ?? [])).includes(key)) return fail(401, 'authentication_error', 'invalid API key');
     if (provider === 'anthropic' && typeof req.headers['anthropic-version'] !== 'string') return fail(400, 'invalid_request_error', 'anthropic-version header is required');
     let body: Record<string, unknown>;
     try {
@@ -179,6 +193,7 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions =
 
     const answer = buildAnswer(provider, body, number);
     entry.inputTokens = answer.inputTokens;
+    entry.cachedInputTokens = answer.cachedInputTokens;
     entry.outputTokens = answer.outputTokens;
     await delay(latency.first);
     if (res.destroyed) return;
@@ -211,7 +226,9 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions =
   const buildAnswer = (provider: LlmProvider, body: Record<string, unknown>, number: number): SimulatedAnswer => {
     const model = String(body.model);
     const random = seededRandom(requestSeed(seed, provider, body));
-    const reply = options.script?.({ provider, model, body, number }) ?? {};
+    const inputTokens = simulatedInputTokens(body);
+    const cachedInputTokens = provider === 'openai' && options.promptCache ? Math.min(inputTokens, cachedPrefixTokens(model, body)) : 0;
+    const reply = options.script?.({ provider, model, body, number, inputTokens, cachedInputTokens }) ?? {};
     const cap = provider === 'openai' ? positive(body.max_completion_tokens) ?? positive(body.max_tokens) : positive(body.max_tokens);
     let text = reply.text;
     let truncated = false;
@@ -233,10 +250,25 @@ export async function startSimulatedProvider(options: SimulatedProviderOptions =
       created: Math.floor(Date.now() / 1000),
       text: text ?? '',
       toolCalls,
-      inputTokens: simulatedInputTokens(body),
+      inputTokens,
+      cachedInputTokens,
       outputTokens,
       truncated,
     };
+  };
+
+  const seenPrefixes = new Set<string>();
+  /** Tokens of the first message if this model saw it before (then remembered either way). */
+  const cachedPrefixTokens = (model: string, body: Readonly<Record<string, unknown>>): number => {
+    const first = (body.messages as unknown[])[0];
+    const content = typeof first === 'object' && first !== null ? (first as { content?: unknown }).content : undefined;
+    if (typeof content !== 'string') return 0;
+    const tokens = countSimulatedTokens(content);
+    if (tokens < PROMPT_CACHE_MIN_TOKENS) return 0;
+    const key = `${model}\u0000${createHash('sha256').update(content).digest('hex')}`;
+    const seen = seenPrefixes.has(key);
+    seenPrefixes.add(key);
+    return seen ? tokens - (tokens % PROMPT_CACHE_STEP_TOKENS) : 0;
   };
 
   const server = createServer((req, res) => {

@@ -25,6 +25,8 @@ export interface SimulatedAnswer {
   text: string;
   toolCalls: SimulatedToolCall[];
   inputTokens: number;
+  /** Of `inputTokens`, those served from the simulated prompt cache. */
+  cachedInputTokens: number;
   outputTokens: number;
   /** True when the answer was cut at the request's max tokens. */
   truncated: boolean;
@@ -53,7 +55,7 @@ function openAiUsage(answer: SimulatedAnswer): Record<string, unknown> {
     prompt_tokens: answer.inputTokens,
     completion_tokens: answer.outputTokens,
     total_tokens: answer.inputTokens + answer.outputTokens,
-    prompt_tokens_details: { cached_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: answer.cachedInputTokens },
     completion_tokens_details: { reasoning_tokens: 0 },
   };
 }

@@ -56,6 +56,19 @@ export function retryAfterOf(error: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+/**
+ * Delay before the next attempt after attempt `attempt` (0 for the first) failed with `error`, ms:
+ * the error's `retryAfterMs`, else `backoffDelay`. Undefined when the error is not retryable or
+ * its Retry-After is longer than `maxMs` (shared by `retry` and the circuit breaker's retries).
+ */
+export function retryDelayAfter(error: unknown, attempt: number, options: BackoffOptions & Pick<RetryOptions, 'isRetryable'> = {}): number | undefined {
+  const { isRetryable = isTransientError, maxMs = 10_000 } = options;
+  if (!isRetryable(error, attempt)) return undefined;
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) return retryAfter > maxMs ? undefined : retryAfter;
+  return backoffDelay(attempt, { ...options, maxMs });
+}
+
 /** Delay before retry number `retry` (0 for the first): min(maxMs, baseMs·factor^retry) ± jitter, capped at maxMs. */
 export function backoffDelay(retry: number, options: BackoffOptions = {}): number {
   const { baseMs = 200, maxMs = 10_000, factor = 2, jitter = 0.2, random = Math.random } = options;
@@ -83,16 +96,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Calls `fn` until it succeeds, the error is not retryable, retries run out or `signal` aborts. */
 export async function retry<T>(fn: (attempt: number) => Promise<T> | T, options: RetryOptions = {}): Promise<T> {
-  const { retries = 3, isRetryable = isTransientError, signal, sleep: wait = sleep, onRetry, maxMs = 10_000 } = options;
+  const { retries = 3, signal, sleep: wait = sleep, onRetry } = options;
   for (let attempt = 0; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
     try {
       return await fn(attempt);
     } catch (error) {
-      if (attempt >= retries || signal?.aborted || !isRetryable(error, attempt)) throw error;
-      const retryAfter = retryAfterOf(error);
-      if (retryAfter !== undefined && retryAfter > maxMs) throw error;
-      const delayMs = retryAfter ?? backoffDelay(attempt, { ...options, maxMs });
+      const delayMs = attempt >= retries || signal?.aborted ? undefined : retryDelayAfter(error, attempt, options);
+      if (delayMs === undefined) throw error;
       onRetry?.({ attempt, delayMs, error });
       await wait(delayMs, signal);
     }

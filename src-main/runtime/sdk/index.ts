@@ -3,19 +3,21 @@
  * tiers, retry with backoff, the replica-wide breaker registry the runtime reports from, and
  * progress reports for the control panel.
  *
- *   const linkedin = breakerRegistry.get('linkedin', { costPerCallUsd: 0.1 });
- *   const { value, tier } = await linkedin.call(() => fetchProfile(id), { tier: 'cache', run: () => cache.get(id) });
+ *   // Up to 5 attempts per call on a 429/5xx (after its Retry-After, else a backoff); every attempt
+ *   // counts toward the 5 failures that open the circuit, and then the cache answers that same call.
+ *   const linkedin = breakerRegistry.get('linkedin', { failureThreshold: 5, retry: { attempts: 5 }, costPerCallUsd: 0.1 });
+ *   const { value, tier, attempts } = await linkedin.call(() => fetchProfile(id), { tier: 'cache', run: () => cache.get(id) });
  *   reportProgress({ done: 23, total: 100, unit: 'leads' });
  */
 import { sharedBreakerRegistry } from '../reliability/breaker-registry';
 import { sharedProgressChannel } from '../telemetry/progress';
 
 export { CircuitBreaker, CircuitOpenError } from '../reliability/circuit-breaker';
-export type { BreakerResult, BreakerState, BreakerStats, CircuitBreakerOptions, FallbackTier } from '../reliability/circuit-breaker';
+export type { BreakerResult, BreakerRetryOptions, BreakerState, BreakerStats, CircuitBreakerOptions, FallbackTier } from '../reliability/circuit-breaker';
 export { BreakerRegistry } from '../reliability/breaker-registry';
 export type { BreakerSettings } from '../reliability/breaker-registry';
 export { backoffDelay, isTransientError, retry } from '../reliability/retry';
-export type { RetryOptions } from '../reliability/retry';
+export type { BackoffOptions, RetryOptions } from '../reliability/retry';
 
 /** The replica-wide registry: the same instance the runtime attaches its events and metrics to. */
 export const breakerRegistry = sharedBreakerRegistry();

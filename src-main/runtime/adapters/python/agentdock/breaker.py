@@ -7,6 +7,12 @@ consecutive failures a service is OPEN and calls go straight to the fallback tie
 (HALF_OPEN) decides: success closes, failure reopens. ``python-breaker.test.ts`` runs one failure
 script through both implementations and compares the state sequences.
 
+With ``retry`` the breaker also retries inside one call, Fallback(Retry(CircuitBreaker(call))) as
+resilience4j composes them: a transient failure (429, 5xx, network) is attempted again after its
+Retry-After or a backoff, every attempt counts as a failure, and once the failures open the circuit
+the remaining attempts are dropped and the fallback tiers answer that same call. Only while CLOSED:
+a HALF_OPEN trial is one attempt, so a failed trial reopens at once.
+
 Standard library only: this file ships into agent images next to the user's code.
 """
 
@@ -23,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, NamedTuple, Optional, T
 __all__ = [
     "BreakerRegistry",
     "BreakerResult",
+    "BreakerRetry",
     "CircuitBreaker",
     "CircuitOpenError",
     "Fallback",
@@ -53,10 +60,32 @@ class Fallback(NamedTuple):
 
 
 class BreakerResult(NamedTuple):
-    """What a call returns: the value and the tier that served it (``primary`` or a fallback)."""
+    """What a call returns: the value, the tier that served it (``primary`` or a fallback) and the
+    primary attempts the call made (0 when the circuit blocked it, above 1 when it retried)."""
 
     value: Any
     tier: str
+    attempts: int = 1
+
+
+class BreakerRetry(NamedTuple):
+    """Retries inside one breaker call; the backoff settings are ``retry``'s.
+
+    A Retry-After (``retry_after_ms`` on the error) wins over the backoff; one longer than
+    ``max_ms`` ends the attempts, as in ``retry``. ``sleep`` receives seconds (``time.sleep`` for
+    ``call``, ``asyncio.sleep`` for ``acall``; ``acall`` awaits it when it returns an awaitable).
+    """
+
+    #: Primary attempts per call, the first included; 1 never retries.
+    attempts: int = 1
+    base_ms: float = 200
+    max_ms: float = 10_000
+    factor: float = 2.0
+    jitter: float = 0.2
+    #: ``(error, attempt) -> bool``; default ``is_transient_error`` (408/425/429/5xx, network).
+    is_retryable: Optional[Callable[[BaseException, int], bool]] = None
+    sleep: Optional[Callable[[float], Any]] = None
+    random: Optional[Callable[[], float]] = None
 
 
 class CircuitOpenError(Exception):
@@ -83,6 +112,14 @@ def _as_fallback(item: FallbackLike) -> Fallback:
         return Fallback(str(item["tier"]), item["run"])
     tier, run = item
     return Fallback(str(tier), run)
+
+
+def _as_retry(policy: Union[BreakerRetry, Dict[str, Any], None]) -> BreakerRetry:
+    if policy is None:
+        return BreakerRetry()
+    if isinstance(policy, dict):
+        return BreakerRetry(**policy)
+    return policy
 
 
 def _round_usd(value: float) -> float:
@@ -112,6 +149,7 @@ class CircuitBreaker:
         events: Any = None,
         metrics: Any = None,
         cost_per_call_usd: float = 0.0,
+        retry: Union[BreakerRetry, Dict[str, Any], None] = None,
     ) -> None:
         if not service:
             raise ValueError("CircuitBreaker needs a service name")
@@ -121,11 +159,15 @@ class CircuitBreaker:
             raise ValueError("cooldown_ms must be >= 0, got %r" % (cooldown_ms,))
         if not isinstance(half_open_max_calls, int) or half_open_max_calls < 1:
             raise ValueError("half_open_max_calls must be a positive integer, got %r" % (half_open_max_calls,))
+        policy = _as_retry(retry)
+        if not isinstance(policy.attempts, int) or policy.attempts < 1:
+            raise ValueError("retry attempts must be a positive integer, got %r" % (policy.attempts,))
         self.service = service
         self.failure_threshold = failure_threshold
         self.cooldown_ms = cooldown_ms
         self.half_open_max_calls = half_open_max_calls
         self.cost_per_call_usd = float(cost_per_call_usd)
+        self.retry = policy
         self._clock = clock or _monotonic_ms
         self._lock = threading.RLock()
         self._state = CLOSED
@@ -141,6 +183,7 @@ class CircuitBreaker:
         self._successes = 0
         self._failures = 0
         self._consecutive_failures = 0
+        self._retries = 0
         self._blocked = 0
         self._fallback_served = 0
         self._fallback_failures = 0
@@ -181,11 +224,14 @@ class CircuitBreaker:
             return False, trial
 
     def call(self, primary: Callable[[], Any], *fallbacks: FallbackLike) -> BreakerResult:
-        """Calls ``primary`` unless the circuit is open; on failure or when open, the fallbacks in order."""
+        """Calls ``primary`` unless the circuit is open, retrying it as ``retry`` allows while CLOSED;
+        when it still fails, or the circuit is open, the fallbacks in order."""
         tiers = [_as_fallback(item) for item in fallbacks]
         blocked, trial = self._admit()
         primary_error: Optional[BaseException] = None
-        if not blocked:
+        attempts = 0
+        while not blocked:
+            attempts += 1
             try:
                 value = primary()
             except Exception as error:  # noqa: BLE001 - every failure of the guarded call counts
@@ -194,7 +240,13 @@ class CircuitBreaker:
             else:
                 self._record(trial, ok=True)
                 self._served("primary")
-                return BreakerResult(value, "primary")
+                return BreakerResult(value, "primary", attempts)
+            delay_ms = None if trial else self._retry_delay_ms(primary_error, attempts)
+            if delay_ms is None:
+                break
+            (self.retry.sleep or time.sleep)(delay_ms / 1000.0)
+            if not self._begin_retry():
+                break
         last_error: Optional[BaseException] = None
         for fallback in tiers:
             try:
@@ -205,15 +257,17 @@ class CircuitBreaker:
                 last_error = error
             else:
                 self._served_fallback(fallback.tier)
-                return BreakerResult(value, fallback.tier)
+                return BreakerResult(value, fallback.tier, attempts)
         raise self._exhausted(blocked, primary_error, last_error)
 
     async def acall(self, primary: Callable[[], Any], *fallbacks: FallbackLike) -> BreakerResult:
-        """``call`` for coroutines: ``primary`` and fallbacks may be async or plain callables."""
+        """``call`` for coroutines: ``primary``, fallbacks and ``retry.sleep`` may be async or plain callables."""
         tiers = [_as_fallback(item) for item in fallbacks]
         blocked, trial = self._admit()
         primary_error: Optional[BaseException] = None
-        if not blocked:
+        attempts = 0
+        while not blocked:
+            attempts += 1
             try:
                 value = await _maybe_await(primary())
             except Exception as error:  # noqa: BLE001
@@ -222,7 +276,13 @@ class CircuitBreaker:
             else:
                 self._record(trial, ok=True)
                 self._served("primary")
-                return BreakerResult(value, "primary")
+                return BreakerResult(value, "primary", attempts)
+            delay_ms = None if trial else self._retry_delay_ms(primary_error, attempts)
+            if delay_ms is None:
+                break
+            await _maybe_await((self.retry.sleep or asyncio.sleep)(delay_ms / 1000.0))
+            if not self._begin_retry():
+                break
         last_error: Optional[BaseException] = None
         for fallback in tiers:
             try:
@@ -233,7 +293,7 @@ class CircuitBreaker:
                 last_error = error
             else:
                 self._served_fallback(fallback.tier)
-                return BreakerResult(value, fallback.tier)
+                return BreakerResult(value, fallback.tier, attempts)
         raise self._exhausted(blocked, primary_error, last_error)
 
     # -- stats ---------------------------------------------------------------------------------
@@ -251,6 +311,7 @@ class CircuitBreaker:
                 "successes": self._successes,
                 "failures": self._failures,
                 "consecutive_failures": self._consecutive_failures,
+                "retries": self._retries,
                 "blocked": self._blocked,
                 "fallback_served": self._fallback_served,
                 "fallback_failures": self._fallback_failures,
@@ -285,6 +346,23 @@ class CircuitBreaker:
                 self._transition(OPEN, "trial_failed")
             elif self._state == CLOSED and self._consecutive_failures >= self.failure_threshold:
                 self._transition(OPEN, "failure_threshold")
+
+    def _retry_delay_ms(self, error: BaseException, attempts: int) -> Optional[float]:
+        """Delay before the next attempt of a call whose attempt number ``attempts`` failed; None for none."""
+        policy = self.retry
+        with self._lock:
+            if self._state != CLOSED:
+                return None
+        check = policy.is_retryable or (lambda failure, _attempt: is_transient_error(failure))
+        return _next_delay_ms(error, attempts - 1, policy.attempts - 1, check, policy.base_ms, policy.max_ms, policy.factor, policy.jitter, policy.random)
+
+    def _begin_retry(self) -> bool:
+        """Counts the next attempt, unless another call opened the circuit while this one waited."""
+        with self._lock:
+            if self._state != CLOSED:
+                return False
+            self._retries += 1
+            return True
 
     def _served(self, tier: str) -> None:
         with self._lock:
@@ -454,14 +532,29 @@ def backoff_delay(
     return float(max(0, min(max_ms, math.floor(jittered + 0.5))))
 
 
-def _plan(error: BaseException, attempt: int, retries: int, max_ms: float, is_retryable: Callable[[BaseException, int], bool]) -> Optional[float]:
+def _next_delay_ms(
+    error: BaseException,
+    attempt: int,
+    retries: int,
+    is_retryable: Callable[[BaseException, int], bool],
+    base_ms: float,
+    max_ms: float,
+    factor: float,
+    jitter: float,
+    random: Optional[Callable[[], float]],
+) -> Optional[float]:
+    """Delay before retrying after attempt ``attempt`` (0 first) failed, ms; None for no retry.
+
+    Shared by ``retry``, ``aretry`` and the breaker's retries: the error's ``retry_after_ms`` wins
+    over the backoff.
+    """
     if attempt >= retries or not is_retryable(error, attempt):
         return None
     retry_after = _retry_after_ms(error)
     if retry_after is not None:
         # Retrying earlier than the server asked only earns another refusal.
         return None if retry_after > max_ms else retry_after
-    return -1.0
+    return backoff_delay(attempt, base_ms, max_ms, factor, jitter, random)
 
 
 def retry(
@@ -488,10 +581,9 @@ def retry(
         try:
             return fn()
         except Exception as error:  # noqa: BLE001
-            planned = _plan(error, attempt, retries, max_ms, check)
-            if planned is None:
+            delay = _next_delay_ms(error, attempt, retries, check, base_ms, max_ms, factor, jitter, random)
+            if delay is None:
                 raise
-            delay = planned if planned >= 0 else backoff_delay(attempt, base_ms, max_ms, factor, jitter, random)
             if on_retry is not None:
                 on_retry(attempt, delay, error)
             wait(delay / 1000.0)
@@ -518,10 +610,9 @@ async def aretry(
         try:
             return await fn()
         except Exception as error:  # noqa: BLE001
-            planned = _plan(error, attempt, retries, max_ms, check)
-            if planned is None:
+            delay = _next_delay_ms(error, attempt, retries, check, base_ms, max_ms, factor, jitter, random)
+            if delay is None:
                 raise
-            delay = planned if planned >= 0 else backoff_delay(attempt, base_ms, max_ms, factor, jitter, random)
             if on_retry is not None:
                 on_retry(attempt, delay, error)
             await wait(delay / 1000.0)

@@ -9,7 +9,7 @@ import asyncio
 import threading
 import unittest
 
-from agentdock import BreakerRegistry, CircuitBreaker, CircuitOpenError, Fallback, aretry, backoff_delay, retry
+from agentdock import BreakerRegistry, BreakerRetry, CircuitBreaker, CircuitOpenError, Fallback, aretry, backoff_delay, retry
 from agentdock.breaker import is_transient_error
 
 
@@ -186,6 +186,125 @@ class BreakerTransitions(unittest.TestCase):
         self.assertEqual(self.breaker.stats()["blocked"], 1)
 
 
+class Upstream(Exception):
+    def __init__(self, status, retry_after_ms=None):
+        super().__init__("upstream %d" % status)
+        self.status = status
+        if retry_after_ms is not None:
+            self.retry_after_ms = retry_after_ms
+
+
+def scripted(*outcomes):
+    """A primary answering from a script, one outcome per attempt (the last repeats); counts its attempts."""
+    attempts = []
+
+    def run():
+        attempts.append(1)
+        outcome = outcomes[min(len(attempts), len(outcomes)) - 1]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    return run, attempts
+
+
+class BreakerRetries(unittest.TestCase):
+    def setUp(self) -> None:
+        self.clock = FakeClock()
+        self.events = Events()
+        self.slept = []
+
+    def breaker(self, **retry):
+        retry.setdefault("sleep", self.slept.append)
+        return CircuitBreaker("linkedin", clock=self.clock, events=self.events, retry=retry)
+
+    def test_the_demo_five_attempts_the_fifth_opens_and_the_cache_answers_that_call(self) -> None:
+        breaker = self.breaker(attempts=5)
+        linkedin, attempts = scripted(Upstream(429, 1000))
+        self.assertEqual(breaker.call(linkedin, ("cache", cached)), ("cached", "cache", 5))
+        self.assertEqual(len(attempts), 5)
+        self.assertEqual(self.slept, [1.0, 1.0, 1.0, 1.0])
+        self.assertEqual(breaker.state, "OPEN")
+        self.assertEqual([(data["reason"], data["consecutiveFailures"]) for _, data in self.events.seen], [("failure_threshold", 5)])
+        self.assertEqual(breaker.call(linkedin, ("cache", cached)).attempts, 0)
+        self.clock.now = 60_000
+        self.assertEqual(breaker.call(linkedin, ("cache", cached)).attempts, 1)
+        self.assertEqual(len(attempts), 6)
+        self.assertEqual(breaker.state, "OPEN")
+        stats = breaker.stats()
+        self.assertEqual((stats["calls"], stats["failures"], stats["retries"], stats["blocked"]), (3, 6, 4, 1))
+
+    def test_stops_as_soon_as_an_attempt_opens_the_circuit(self) -> None:
+        breaker = CircuitBreaker("linkedin", failure_threshold=3, retry=BreakerRetry(attempts=5, sleep=self.slept.append))
+        breaker.call(scripted(Upstream(400))[0], ("cache", cached))
+        linkedin, attempts = scripted(Upstream(429, 0))
+        self.assertEqual(breaker.call(linkedin, ("cache", cached)).attempts, 2)
+        self.assertEqual(len(attempts), 2)
+        self.assertEqual(breaker.stats()["retries"], 1)
+
+    def test_stops_when_another_call_opens_the_circuit_during_the_wait(self) -> None:
+        asleep = threading.Event()
+        wake = threading.Event()
+
+        def sleep(_seconds):
+            asleep.set()
+            wake.wait(5)
+
+        breaker = CircuitBreaker("linkedin", failure_threshold=2, clock=self.clock, retry={"attempts": 3, "sleep": sleep})
+        linkedin, attempts = scripted(Upstream(429))
+        results = []
+        worker = threading.Thread(target=lambda: results.append(breaker.call(linkedin, ("cache", cached))))
+        worker.start()
+        self.assertTrue(asleep.wait(5))
+        breaker.call(scripted(Upstream(400))[0], ("cache", cached))
+        self.assertEqual(breaker.state, "OPEN")
+        wake.set()
+        worker.join(5)
+        self.assertEqual(results[0], ("cached", "cache", 1))
+        self.assertEqual((len(attempts), breaker.stats()["retries"]), (1, 0))
+
+    def test_errors_a_retry_cannot_cure_are_not_retried(self) -> None:
+        breaker = self.breaker(attempts=5)
+        bad_request, attempts = scripted(Upstream(400))
+        self.assertEqual(breaker.call(bad_request, ("cache", cached)).attempts, 1)
+        self.assertEqual((len(attempts), self.slept), (1, []))
+
+    def test_a_success_on_the_third_attempt_resets_the_consecutive_failures(self) -> None:
+        breaker = self.breaker(attempts=5, base_ms=100, jitter=0)
+        breaker.call(scripted(Upstream(400))[0], ("cache", cached))
+        flaky, _ = scripted(Upstream(503), ConnectionResetError("reset"), "fresh")
+        self.assertEqual(breaker.call(flaky, ("cache", cached)), ("fresh", "primary", 3))
+        self.assertEqual(self.slept, [0.1, 0.2])
+        stats = breaker.stats()
+        self.assertEqual((stats["state"], stats["consecutive_failures"], stats["failures"], stats["retries"]), ("CLOSED", 0, 3, 2))
+
+    def test_retry_after_is_honoured_and_one_beyond_max_ms_ends_the_attempts(self) -> None:
+        breaker = self.breaker(attempts=5, base_ms=100, max_ms=2000, jitter=0)
+        last = Upstream(429, 60_000)
+        primary, attempts = scripted(Upstream(429, 1500), Upstream(503), last)
+        with self.assertRaises(Upstream) as raised:
+            breaker.call(primary)
+        self.assertIs(raised.exception, last)
+        self.assertEqual((len(attempts), self.slept), (3, [1.5, 0.2]))
+
+    def test_async_calls_retry_with_an_async_sleep(self) -> None:
+        async def fake_sleep(seconds):
+            self.slept.append(seconds)
+
+        breaker = self.breaker(attempts=3, base_ms=50, jitter=0, sleep=fake_sleep)
+        flaky, _ = scripted(TimeoutError("slow"), "fresh")
+
+        async def primary():
+            return flaky()
+
+        self.assertEqual(asyncio.run(breaker.acall(primary)), ("fresh", "primary", 2))
+        self.assertEqual(self.slept, [0.05])
+
+    def test_refuses_a_retry_without_a_positive_whole_number_of_attempts(self) -> None:
+        with self.assertRaises(ValueError):
+            CircuitBreaker("x", retry={"attempts": 0})
+
+
 class Registry(unittest.TestCase):
     def test_one_breaker_per_service_with_attached_telemetry(self) -> None:
         registry = BreakerRegistry(failure_threshold=2)
@@ -199,6 +318,12 @@ class Registry(unittest.TestCase):
         early.call(failing, ("cache", cached))
         early.call(failing, ("cache", cached))
         self.assertEqual([data["service"] for _, data in events.seen], ["linkedin", "clearbit"])
+
+    def test_retry_settings_reach_the_breaker(self) -> None:
+        registry = BreakerRegistry(failure_threshold=5)
+        linkedin = registry.get("linkedin", retry={"attempts": 5, "sleep": lambda _seconds: None})
+        self.assertEqual(linkedin.call(scripted(Upstream(429))[0], ("cache", cached)).attempts, 5)
+        self.assertEqual(linkedin.state, "OPEN")
 
 
 class RetryBackoff(unittest.TestCase):
