@@ -1,5 +1,6 @@
-// Background monitoring of a real deployment: health transitions become notifications, and an
-// agent over its budget raises the budget alerts — in the app and through a webhook — once.
+// Background monitoring of real deployments: health transitions become notifications, and an
+// agent over its budget raises the budget alerts — in the app and through a webhook — once. The
+// alert tick is an hour long, so a budget alert that appears came from the runtime's budget event.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -8,12 +9,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from './control-plane';
 import type { ControlPlane } from './control-plane';
+import { BudgetOverrides } from './controller/budget-overrides';
 import { startMonitoring } from './monitoring';
 import { ensureRuntimeBuilt, waitFor } from './targets/process/process-test-support';
 import { generateMasterKey, StaticKeyProvider } from './vault';
 
-const DOCKFILE = `version: "1.0"
-agent: { name: watched-agent, entrypoint: agent.mjs:run, framework: langgraph }
+const dockfile = (name: string): string => `version: "1.0"
+agent: { name: ${name}, entrypoint: agent.mjs:run, framework: langgraph }
 model: { provider: openai, name: gpt-4o-mini }
 io_schema:
   input: { type: object, required: [text], properties: { text: { type: string } } }
@@ -47,7 +49,7 @@ beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'agentdock-monitoring-'));
   const project = path.join(home, 'project');
   mkdirSync(project);
-  writeFileSync(path.join(project, 'Dockfile.yaml'), DOCKFILE);
+  writeFileSync(path.join(project, 'Dockfile.yaml'), dockfile('watched-agent'));
   writeFileSync(path.join(project, 'agent.mjs'), AGENT);
   receiver = createServer((req, res) => {
     let body = '';
@@ -67,7 +69,7 @@ beforeAll(async () => {
   // A budget one model call exceeds.
   const result = await plane.controller().deploy(project, { target: 'process', actor: 'test', budgetUsd: 0.0001, healthTimeoutMs: 60_000 });
   endpoint = result.endpoints[0]!;
-  monitoring = startMonitoring(plane, { healthIntervalMs: 60_000, alertIntervalMs: 60_000 });
+  monitoring = startMonitoring(plane, { healthIntervalMs: 60_000, alertIntervalMs: 3_600_000 });
   await monitoring.checkHealth(); // the baseline: healthy, not a transition
 }, 90_000);
 
@@ -107,14 +109,54 @@ describe('startMonitoring', () => {
       await telemetry.scrapeNow();
       return telemetry.budget(agentId).spentUsd > 0;
     });
-    await waitFor('the refusal event to be stored', () => plane.repositories.telemetry.events(agentId, { types: ['budget'], limit: 1000 }).some((event) => event.data.level === 'blocked'));
+    // The refusal's budget event ran the rules: no tick and no checkAlerts yet.
+    const notifications = plane.alerts().notifications;
+    await waitFor('the alert from the runtime\'s budget event', () => notifications.list({}).some((n) => n.source === 'alert:budget_exceeded'));
+    // A burst of refused calls is a burst of budget events: still one alert.
+    const refusals = () => plane.repositories.telemetry.events(agentId, { types: ['budget'], limit: 1000 }).filter((event) => event.data.level === 'blocked').length;
+    const before = refusals();
+    const burst = await Promise.all(Array.from({ length: 6 }, () => fetch(`${endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ text: 'spend' }) }).then(async (response) => ((await response.json()) as { status: number }).status)));
+    expect(burst).toEqual(Array.from({ length: 6 }, () => 402));
+    await waitFor('the burst of refusals to be stored', () => refusals() >= before + 6);
+    // Runs one at a time: this one ends after every run those events asked for.
     await monitoring.checkAlerts();
     await monitoring.checkAlerts(); // still over: no second alert
-    const alerts = plane.alerts().notifications.list({}).filter((n) => n.source !== 'health');
+    const alerts = notifications.list({}).filter((n) => n.source !== 'health');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ severity: 'critical', agentName: 'watched-agent' });
     await waitFor('the webhook delivery', () => webhooks.length >= 1);
     expect(webhooks).toHaveLength(1);
     expect(webhooks[0]!.text).toMatch(/watched-agent/);
+  });
+
+  it('a budget warning from the runtime is an alert in the app and on the webhook at once, not at the next tick', async () => {
+    // Room for a model call, then the limit lowered so that call's spend is 95 % of it: the
+    // runtime's budget emits its warning (budget.ts) and nothing else crosses a threshold.
+    const project = path.join(home, 'lead-project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'Dockfile.yaml'), dockfile('lead-agent'));
+    writeFileSync(path.join(project, 'agent.mjs'), AGENT);
+    const { agent } = plane.repositories.agents.getOrCreate('lead-agent');
+    const leadKey = plane.repositories.apiKeys.create({ agentId: agent.id, role: 'developer', createdBy: 'test' }).raw;
+    const deployed = await plane.controller().deploy(project, { target: 'process', actor: 'test', budgetUsd: 1, healthTimeoutMs: 60_000 });
+    await plane.telemetry().refresh();
+    const response = await fetch(`${deployed.endpoints[0]!}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': leadKey }, body: JSON.stringify({ text: 'one lead' }) });
+    expect(((await response.json()) as { status: number }).status).toBe(200);
+    const call = await waitFor('the model call to be stored', () => plane.repositories.telemetry.events(agent.id, { types: ['llm_call'], limit: 10 })[0]);
+    const spentUsd = call.data.costUsd as number;
+    expect(spentUsd).toBeGreaterThan(0);
+    const alertsBefore = webhooks.length;
+
+    await new BudgetOverrides({ db: plane.db, repositories: plane.repositories, targets: plane.targets, dataDir: plane.dataDir }).raise('lead-agent', spentUsd / 0.95, { actor: 'test' });
+
+    const notifications = plane.alerts().notifications;
+    const warning = await waitFor('the budget warning notification', () => notifications.list({}).find((n) => n.agentName === 'lead-agent' && n.source.startsWith('alert:')));
+    expect(warning).toMatchObject({ source: 'alert:budget_warning', severity: 'warning', data: { action: 'increase_budget' } });
+    await waitFor('the webhook delivery', () => webhooks.length > alertsBefore);
+    expect(webhooks.slice(alertsBefore).map((hook) => hook.text.split('\n')[0])).toEqual(['⚠️ [WARNING] lead-agent: 90% of the budget used']);
+    // What the runtime reported is what the rules read: the tick (run now by hand) sees the same and stays quiet.
+    await monitoring.checkAlerts();
+    expect(notifications.list({}).filter((n) => n.agentName === 'lead-agent' && n.source.startsWith('alert:'))).toHaveLength(1);
+    expect(webhooks).toHaveLength(alertsBefore + 1);
   });
 });

@@ -13,10 +13,16 @@
  *   active deployment: each runtime meters its own spend from its start, so a new deployment
  *   starts a new period and re-arms the budget rules. A model call the runtime refused for budget
  *   in the period counts as the budget exhausted (100 %), even when spend stopped just short.
+ * - Budget thresholds are also evaluated the moment a runtime reports one (a `budget` event of
+ *   level warning, exceeded or blocked), not at the next alert tick: seed 002 #24 wants the alert
+ *   within a second. Same samples (of the agents that reported), same rules, same kind of run
+ *   (deliveries included); the telemetry service has already taken the event's spend and limit
+ *   as the replica's budget gauges.
  */
 import type { Disposable } from './contracts';
 import type { ControlPlane } from './control-plane';
 import type { AgentHealthSample } from './alerts';
+import type { IngestEvent } from './store';
 import { notifyRuntimeEvents } from './alerts/runtime-event-notifications';
 import { deploymentHealth, HealthTracker } from './health/health-status';
 import type { AgentHealth } from './health/health-status';
@@ -31,6 +37,11 @@ export interface MonitoringOptions {
 }
 
 const SEVERITY: Record<AgentHealth, 'info' | 'warning' | 'critical'> = { healthy: 'info', degraded: 'warning', unhealthy: 'critical', stopped: 'info', suspended: 'info' };
+
+/** The runtime's budget event levels that say a threshold was reached (budget.ts); `limit_changed` re-arms at the next tick. */
+const THRESHOLD_LEVELS: ReadonlySet<unknown> = new Set(['warning', 'exceeded', 'blocked']);
+
+const reportsBudgetThreshold = (event: IngestEvent): boolean => event.type === 'budget' && THRESHOLD_LEVELS.has(event.data.level);
 
 /** Starts ingest, health tracking and alerting; dispose stops them (the plane's close() also stops ingest). */
 export function startMonitoring(plane: ControlPlane, options: MonitoringOptions = {}): Disposable & { checkHealth(): Promise<void>; checkAlerts(): Promise<void> } {
@@ -78,11 +89,12 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
     }
   };
 
-  const samples = (): AgentHealthSample[] => {
+  /** Samples of every agent, or of `agentIds`. */
+  const samples = (agentIds?: readonly string[]): AgentHealthSample[] => {
     const now = clock();
     const window = { from: new Date(now - alertWindowMs).toISOString(), to: new Date(now).toISOString() };
     const active = new Map(plane.repositories.deployments.list({ states: ['active'] }).map((deployment) => [deployment.agentId, deployment]));
-    return telemetry.metrics(window).map((metrics) => ({
+    return telemetry.metrics(window, agentIds ? { agentIds } : {}).map((metrics) => ({
       agentId: metrics.agentId,
       agentName: metrics.agent,
       at: window.to,
@@ -110,16 +122,33 @@ export function startMonitoring(plane: ControlPlane, options: MonitoringOptions 
   }, options.healthIntervalMs ?? 5000);
   healthTimer.unref();
   const alerting = alerts.engine.schedule(samples, options.alertIntervalMs ?? 15_000);
+  // What the next requested run evaluates: the agents whose runtime reported a budget threshold,
+  // or everyone (checkAlerts). Only those agents, because a refused call repeats its event on every
+  // call: a whole-fleet run per event would keep the main process busy.
+  const requested = { everyone: false, agentIds: new Set<string>() };
+  const requestedSamples = (): AgentHealthSample[] => {
+    const agentIds = requested.everyone ? undefined : [...requested.agentIds];
+    requested.everyone = false;
+    requested.agentIds.clear();
+    return samples(agentIds);
+  };
+  const budgetThresholds = telemetry.onEvents((events) => {
+    const reported = events.filter(reportsBudgetThreshold);
+    for (const event of reported) requested.agentIds.add(event.agentId);
+    if (reported.length > 0) void alerts.engine.runSoon(requestedSamples);
+  });
   const eventNotifications = notifyRuntimeEvents(telemetry, alerts.notifications, { agentName: agentNameLookup(plane.repositories.agents), clock });
   void checkHealth().catch(onError);
   return {
     checkHealth,
-    async checkAlerts() {
-      await alerts.engine.run(samples());
+    checkAlerts() {
+      requested.everyone = true;
+      return alerts.engine.runSoon(requestedSamples);
     },
     dispose() {
       clearInterval(healthTimer);
       alerting.dispose();
+      budgetThresholds.dispose();
       eventNotifications.dispose();
     },
   };

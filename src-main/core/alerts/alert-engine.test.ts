@@ -1,10 +1,12 @@
 // The engine over a real database, a real vault, a real HTTP receiver and a real SMTP server:
 // once per threshold across a restart, two budget alerts not spam, the outbox, channel
-// isolation, severity filters and notifications.
+// isolation, severity filters, notifications, and runs on request (runSoon) that coalesce and
+// never overlap.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentsRepository } from '../store/agents-repository';
 import type { StoreDatabase } from '../store/database';
 import { tempDatabase } from '../store/test-support';
+import { waitFor } from '../targets/process/process-test-support';
 import type { TempDatabase } from '../store/test-support';
 import { generateMasterKey, StaticKeyProvider, Vault } from '../vault';
 import type { AgentHealthSample } from './alert-types';
@@ -221,5 +223,74 @@ describe('AlertEngine', () => {
     schedule.dispose();
     await alerts.dispose();
     expect(alerts.repository.events()).toHaveLength(1);
+  });
+
+  it('runSoon: a burst of requests is one run; a request during a run gets one more run after it, never alongside', async () => {
+    receiver = await startWebhookReceiver();
+    const alerts = open();
+    await alerts.channels.addWebhook('ops-slack', receiver.url, { createdBy: 'ann' });
+    let spendUsd = 45;
+    const sampled: number[] = [];
+    let sampling = 0;
+    let mostAtOnce = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const source = async (): Promise<AgentHealthSample[]> => {
+      const spend = spendUsd;
+      sampled.push(spend);
+      mostAtOnce = Math.max(mostAtOnce, ++sampling);
+      await gate;
+      sampling -= 1;
+      return [sample({ spendUsd: spend })];
+    };
+    const burst = Array.from({ length: 5 }, () => alerts.engine.runSoon(source));
+    await waitFor('the first run to sample', () => sampled.length === 1);
+    // The run in progress sampled 45: requests now must not be lost, nor be one run each.
+    spendUsd = 50;
+    const during = Array.from({ length: 5 }, () => alerts.engine.runSoon(source));
+    release();
+    await Promise.all([...burst, ...during]);
+    expect(sampled).toEqual([45, 50]);
+    expect(mostAtOnce).toBe(1);
+    expect(receiver.requests.map((request) => (JSON.parse(request.body) as { text: string }).text.split('\n')[0])).toEqual([
+      '⚠️ [WARNING] lead-gen: 90% of the budget used',
+      '🚨 [CRITICAL] lead-gen: budget exhausted',
+    ]);
+    expect(alerts.notifications.list().map((notification) => notification.source)).toEqual(['alert:budget_exceeded', 'alert:budget_warning']);
+  });
+
+  it('runSoon waits for a scheduled run in progress instead of running beside it', async () => {
+    const alerts = open();
+    let sampling = 0;
+    let mostAtOnce = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ticks: number[] = [];
+    const slow = async (): Promise<AgentHealthSample[]> => {
+      ticks.push(ticks.length);
+      mostAtOnce = Math.max(mostAtOnce, ++sampling);
+      await gate;
+      sampling -= 1;
+      return [sample({ spendUsd: 45 })];
+    };
+    const schedule = alerts.engine.schedule(slow, 10);
+    await waitFor('a scheduled run to start', () => ticks.length === 1);
+    let requestedRan = false;
+    const requested = alerts.engine.runSoon(() => {
+      requestedRan = true;
+      mostAtOnce = Math.max(mostAtOnce, sampling + 1);
+      return [sample({ spendUsd: 46 })];
+    });
+    schedule.dispose();
+    // runSoon's own setImmediate was queued first: after this one, a run beside the first would have begun.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(requestedRan).toBe(false);
+    release();
+    await requested;
+    expect(requestedRan).toBe(true);
+    expect(mostAtOnce).toBe(1);
+    expect(alerts.repository.events().map((event) => event.rule)).toEqual(['budget_warning']);
+    await alerts.dispose();
+    expect(await alerts.engine.runSoon(() => [sample({ spendUsd: 50 })]).then(() => alerts.repository.events())).toHaveLength(1);
   });
 });

@@ -28,6 +28,9 @@ export interface AlertEngineOptions {
   onError?: (error: unknown, sample?: AgentHealthSample) => void;
 }
 
+/** Where a run takes its samples (the lead wires telemetry in; monitoring.ts). */
+export type SampleSource = () => readonly AgentHealthSample[] | Promise<readonly AgentHealthSample[]>;
+
 /** What one run did. */
 export interface AlertRun {
   decisions: AlertDecision[];
@@ -38,7 +41,12 @@ export interface AlertRun {
 export class AlertEngine {
   private readonly inFlight = new Map<number, Promise<DeliveryRecord>>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** The scheduled or requested run in progress: there is never more than one. */
   private running: Promise<unknown> | undefined;
+  /** Asked for by `runSoon` and not yet covered by a run that sampled after the request. */
+  private requested: { source: SampleSource; ended: Promise<void>; end: () => void } | undefined;
+  private soon: NodeJS.Immediate | undefined;
+  private disposed = false;
 
   constructor(private readonly options: AlertEngineOptions) {}
 
@@ -131,12 +139,9 @@ export class AlertEngine {
    * Every `intervalMs`, takes samples from `source` and runs them (the lead wires telemetry in
    * here). A run still going when the next is due is not doubled. Dispose to stop.
    */
-  schedule(source: () => readonly AgentHealthSample[] | Promise<readonly AgentHealthSample[]>, intervalMs: number): Disposable {
+  schedule(source: SampleSource, intervalMs: number): Disposable {
     const timer = setInterval(() => {
-      if (this.running) return;
-      this.running = (async () => this.run(await source()))()
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => (this.running = undefined));
+      if (!this.running) this.start(source);
     }, intervalMs);
     timer.unref();
     this.timers.add(timer);
@@ -148,12 +153,60 @@ export class AlertEngine {
     };
   }
 
+  /**
+   * Runs `source` now rather than at the next scheduled run: something just reported a threshold
+   * (the runtime's budget event). Calls in the same turn of the event loop are one run; a call while
+   * a run (scheduled or requested) is going makes one more run after it, since that run sampled
+   * before the call. Never two runs at once; failures go to `onError`. Resolves once a run that
+   * sampled after the call has ended (or the engine is disposed). Coalesced calls run the latest
+   * `source`: pass the same one each time, and let it know what was asked for.
+   */
+  runSoon(source: SampleSource): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (this.requested) this.requested.source = source;
+    else {
+      let end!: () => void;
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      this.requested = { source, ended, end };
+    }
+    if (!this.running && !this.soon) {
+      this.soon = setImmediate(() => {
+        this.soon = undefined;
+        this.startRequested();
+      });
+    }
+    return this.requested.ended;
+  }
+
   /** Stops schedules and waits for deliveries in flight (they end within their timeouts), so the database can close. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = undefined;
+    this.requested?.end();
+    this.requested = undefined;
     await this.running;
     await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Starts a run; it samples at once, so it covers every request made before it. */
+  private start(source: SampleSource): void {
+    const covered = this.requested;
+    this.requested = undefined;
+    this.running = (async () => this.run(await source()))()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        this.running = undefined;
+        covered?.end();
+        this.startRequested();
+      });
+  }
+
+  private startRequested(): void {
+    if (this.disposed || this.running || !this.requested) return;
+    this.start(this.requested.source);
   }
 
   private async deliver(channelId: number, delivery: DeliveryRecord): Promise<DeliveryRecord> {

@@ -23,10 +23,10 @@ let plane: ControlPlane;
 let handlers: ConsoleTestPlane['handlers'];
 let monitoring: ReturnType<typeof startMonitoring>;
 
-const AGENT_SOURCE = `// Reports progress through the AgentDock SDK beside it in the deployed bundle, calls its model
+const AGENT_SOURCE = `// Reports progress through the AgentDock SDK (the runtime's, imported by name), calls its model
 // through the runtime's LLM proxy, and calls tools the way LangChain does: the run's tool gate
 // (the first callback) is asked before the tool runs and throws when the policy denies it.
-import { reportProgress } from '../runtime/sdk.js';
+import { reportProgress } from '@agentdock/sdk';
 
 let done = 0;
 export async function run(input, config) {

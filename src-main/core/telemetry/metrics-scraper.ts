@@ -108,7 +108,7 @@ export function readGauges(samples: readonly PrometheusSample[]): Pick<ReplicaSc
  * An agent's budget from its replicas' latest scrapes and, for the limit, the deployment's
  * settings (`runtime.json` budget.limitUsd, per replica) when the gauges do not carry one yet.
  */
-export function agentBudget(scrapes: readonly ReplicaScrape[], settingsLimitUsd: number | undefined): AgentBudget {
+export function agentBudget(scrapes: readonly Pick<ReplicaScrape, 'ok' | 'budgetSpentUsd' | 'budgetLimitUsd'>[], settingsLimitUsd: number | undefined): AgentBudget {
   const live = scrapes.filter((scrape) => scrape.ok);
   if (live.length === 0 && settingsLimitUsd === undefined) return { spentUsd: 0, limitUsd: null, percent: null, replicas: 0, source: 'none' };
   let spent = 0;

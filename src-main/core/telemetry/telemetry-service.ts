@@ -2,7 +2,8 @@
  * Telemetry for the whole fleet: follows every live replica's `/events` into the store and scrapes
  * its `/metrics`, picking up new replicas and dropping gone ones by polling the store and the
  * targets (and at once on `refresh()`); `sync()` is the CLI's one-shot catch-up. Fleet metrics
- * combine the stored rollups with the latest scrapes. See README.md beside this file.
+ * combine the stored rollups with the latest scrapes, whose budget gauges a later `budget` event
+ * brings up to date (budget-events.ts). See README.md beside this file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import type { Disposable, Target, TargetKind } from '../contracts';
 import { controlTokenOf, deploymentConfigDir } from '../controller/deployment-config';
 import type { IngestEvent, Repositories } from '../store';
 import type { BackoffPolicy } from './backoff';
+import { budgetEventReading, currentBudgetGauges } from './budget-events';
+import type { BudgetEventReading, BudgetGauges } from './budget-events';
 import { fleetMetrics } from './fleet-metrics';
 import type { AgentMetrics } from './fleet-metrics';
 import { FOLLOWED_STATES, listFleetReplicas, runPool } from './fleet-replicas';
@@ -66,6 +69,8 @@ export class TelemetryService {
   private readonly subscriptions = new Map<string, ReplicaSubscription>();
   private readonly targetEventFeeds = new Map<string, Disposable>();
   private readonly latestScrapes = new Map<string, ReplicaScrape>();
+  /** Each replica's last `budget` event: fresher than its scrape until the next one (budget-events.ts). */
+  private readonly budgetEvents = new Map<string, BudgetEventReading>();
   /** Budget limit per replica from each followed deployment's runtime.json. */
   private readonly settingsLimits = new Map<string, number | undefined>();
   private agentOfDeployment = new Map<string, string>();
@@ -276,6 +281,7 @@ export class TelemetryService {
   private async retire(subscription: ReplicaSubscription): Promise<void> {
     this.subscriptions.delete(subscription.ref.source);
     this.latestScrapes.delete(subscription.ref.source);
+    this.budgetEvents.delete(subscription.ref.source);
     await subscription.stop();
     this.retired.lost += subscription.stats.lost;
     this.retired.dropped += sum(subscription.stats.dropped);
@@ -291,6 +297,7 @@ export class TelemetryService {
         return repositories.telemetry.lastEvent(source);
       },
       deliver: (events) => {
+        this.noteBudgetEvents(events);
         this.batcher.add(events);
         this.fanOut(events);
       },
@@ -368,20 +375,31 @@ export class TelemetryService {
     });
   }
 
+  /** Before listeners hear of a budget event, so an alert run it triggers reads the spend the runtime reported. */
+  private noteBudgetEvents(events: readonly IngestEvent[]): void {
+    const receivedAt = new Date(this.clock()).toISOString();
+    for (const event of events) {
+      const reading = budgetEventReading(event, receivedAt);
+      if (reading) this.budgetEvents.set(event.source, reading);
+    }
+  }
+
   private budgets(): Map<string, AgentBudget> {
-    const scrapesByAgent = new Map<string, ReplicaScrape[]>();
-    for (const scrape of this.latestScrapes.values()) {
-      const list = scrapesByAgent.get(scrape.agentId);
-      if (list) list.push(scrape);
-      else scrapesByAgent.set(scrape.agentId, [scrape]);
+    const gaugesByAgent = new Map<string, BudgetGauges[]>();
+    for (const source of new Set([...this.latestScrapes.keys(), ...this.budgetEvents.keys()])) {
+      const gauges = currentBudgetGauges(this.latestScrapes.get(source), this.budgetEvents.get(source));
+      if (!gauges) continue;
+      const list = gaugesByAgent.get(gauges.agentId);
+      if (list) list.push(gauges);
+      else gaugesByAgent.set(gauges.agentId, [gauges]);
     }
     const limitByAgent = new Map<string, number>();
     for (const [deploymentId, agentId] of this.agentOfDeployment) {
       const limit = this.settingsLimits.get(deploymentId);
       if (limit !== undefined) limitByAgent.set(agentId, limit);
     }
-    const agents = new Set([...scrapesByAgent.keys(), ...limitByAgent.keys()]);
-    return new Map([...agents].map((agentId) => [agentId, agentBudget(scrapesByAgent.get(agentId) ?? [], limitByAgent.get(agentId))]));
+    const agents = new Set([...gaugesByAgent.keys(), ...limitByAgent.keys()]);
+    return new Map([...agents].map((agentId) => [agentId, agentBudget(gaugesByAgent.get(agentId) ?? [], limitByAgent.get(agentId))]));
   }
 }
 
