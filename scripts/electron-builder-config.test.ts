@@ -131,11 +131,18 @@ describe('electron-builder.yml', () => {
     // In the app, main runs from resources/app.asar/out/main and Electron's resourcesPath is resources/.
     const resources = path.join(path.sep, 'opt', 'AgentDock', 'resources');
     const extra = matchersOf('extraResources', resources);
-    expect(extra.map((matcher) => [matcher.from, matcher.to])).toEqual([[path.join(root, 'out/runtime'), path.join(resources, 'runtime')]]);
+    expect(extra.map((matcher) => [matcher.from, matcher.to])).toEqual([
+      [path.join(root, 'out/runtime'), path.join(resources, 'runtime')],
+      [path.join(root, 'out/demo'), path.join(resources, 'demo')],
+    ]);
     const included = filterOf(extra[0]!);
     const shipped = filesUnder(path.join(root, 'out/runtime')).filter(included).map((file) => path.relative(path.join(root, 'out/runtime'), file));
     expect(shipped).toEqual(expect.arrayContaining(['agentdock-runtime.js', 'sdk.js', path.join('python', 'agentdock_adapter.py'), path.join('docs', 'swagger-ui-bundle.js')]));
     expect(runtimeDirCandidates(path.join(resources, 'app.asar', 'out', 'main'), resources)[0]).toBe(extra[0]!.to);
+    // The demo sits beside the runtime, where findDemoDir looks; its agent keeps its pre-bundled node_modules.
+    const demo = filesUnder(path.join(root, 'out/demo')).filter(filterOf(extra[1]!)).map((file) => path.relative(path.join(root, 'out/demo'), file));
+    expect(demo).toEqual(expect.arrayContaining(['leads.json', path.join('lead-gen', 'Dockfile.yaml'), path.join('lead-gen', 'node_modules', '@langchain', 'langgraph', 'index.js')]));
+    expect(path.join(path.dirname(extra[0]!.to), 'demo')).toBe(extra[1]!.to);
   });
 
   it("keeps every package the main process imports: a production dependency that the files' exclusions leave in", () => {

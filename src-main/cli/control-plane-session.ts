@@ -16,7 +16,7 @@ export async function withControlPlane(
   terminal: Terminal,
   json: boolean,
   work: (plane: ControlPlane) => Promise<number>,
-  options: Pick<ControlPlaneOptions, 'retention' | 'reconcileOnOpen'> = {},
+  options: Pick<ControlPlaneOptions, 'retention' | 'reconcileOnOpen' | 'dataDir' | 'keyProvider'> = {},
 ): Promise<number> {
   let plane: ControlPlane | undefined;
   try {

@@ -5,6 +5,7 @@
 import { auditHelp, runAudit } from './commands/audit';
 import { cleanupHelp, runCleanup } from './commands/cleanup';
 import { deployHelp, rollbackHelp, runDeploy, runRollback } from './commands/deploy';
+import { demoHelp, runDemoCommand } from './commands/demo';
 import { exportHelp, runExport } from './commands/export';
 import { LIFECYCLE_ACTIONS } from '../core/controller/agent-operations';
 import type { LifecycleAction } from '../core/controller/agent-operations';
@@ -45,6 +46,7 @@ const COMMANDS: Record<string, Command> = {
   alerts: { summary: 'notifications, alert history and rules; webhook and e-mail channels', help: alertsHelp, run: (argv, terminal) => runAlerts(argv, terminal) },
   metrics: { summary: 'export telemetry: throughput, latency, errors, spend, budget (csv|json)', help: metricsHelp, run: runMetrics },
   cleanup: { summary: 'remove leftover replicas, old builds and images (--dry-run first)', help: cleanupHelp, run: runCleanup },
+  demo: { summary: 'the offline conference demo: a lead-generation agent over 100 leads, no network', help: demoHelp, run: (argv, terminal) => runDemoCommand(argv, terminal) },
   serve: { summary: 'the console in a browser (127.0.0.1 by default) and console sign-in tokens', help: serveHelp, run: (argv, terminal) => runServe(argv, terminal) },
 };
 

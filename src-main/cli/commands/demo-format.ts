@@ -1,0 +1,81 @@
+/**
+ * The demo's terminal lines, in the talk's format (seed 002 #4: `[14:23:45]` timestamps, the run's
+ * agent id `lg-7a3f9c2d`, spend as `$5.29 / $50.00`). Pure: events in, lines out; colours go
+ * through the terminal's `paint`, so a pipe gets plain text.
+ */
+import type { DemoEvent, DemoIncidentKind, DemoSummary } from '../../../src-shared/ipc/demo-types';
+import { paint } from '../terminal';
+import type { Terminal } from '../terminal';
+
+const MARK: Record<DemoIncidentKind, { symbol: string; style: 'yellow' | 'red' | 'green' | 'cyan' }> = {
+  rate_limited: { symbol: '⚠', style: 'yellow' },
+  breaker_open: { symbol: '⛔', style: 'red' },
+  breaker_recovered: { symbol: '✔', style: 'green' },
+  key_rotated: { symbol: '🔑', style: 'cyan' },
+  pii_redacted: { symbol: '🛡', style: 'yellow' },
+  budget_warning: { symbol: '💰', style: 'yellow' },
+  agent_restarted: { symbol: '↻', style: 'red' },
+};
+
+/** `[14:23:45]` in local time. */
+export function clockStamp(at: Date): string {
+  const two = (value: number): string => String(value).padStart(2, '0');
+  return `[${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}]`;
+}
+
+const usd = (value: number): string => `$${value.toFixed(2)}`;
+
+/** The lines one event prints (none for some). */
+export function demoLines(event: DemoEvent, terminal: Terminal, at: Date = new Date()): string[] {
+  const stamp = paint(terminal, 'dim', clockStamp(at));
+  switch (event.kind) {
+    case 'step':
+      return [`${stamp} ${event.message}`];
+    case 'started':
+      return [
+        `${stamp} ${paint(terminal, 'bold', `agent_id: ${event.runId}`)}  ${event.agent} ${event.version} on the process target (${event.variant === 'python' ? 'Python' : 'LangGraph.js'})  budget ${usd(event.budgetUsd)}  model: simulated, offline`,
+        `${stamp} processing ${event.leads} leads at ${event.pace === 'fast' ? 'full speed' : 'presentation pace'}; the console's control panel shows the same run live`,
+      ];
+    case 'lead': {
+      const { lead } = event;
+      const verdict =
+        lead.status === 'failed'
+          ? paint(terminal, 'red', `✗ failed: ${lead.error ?? 'no answer'}`)
+          : lead.status === 'qualified'
+            ? paint(terminal, 'green', `✓ qualified (${lead.score ?? '?'})`)
+            : `· not a fit (${lead.score ?? '?'})`;
+      // LinkedIn's tier is the story of the breaker; the other tools' caches are routine.
+      const linkedin = lead.sources.linkedin && lead.sources.linkedin !== 'primary' ? paint(terminal, 'yellow', ` [linkedin via ${lead.sources.linkedin}]`) : '';
+      const resent = lead.attempts > 1 ? paint(terminal, 'yellow', ` (sent ${lead.attempts}×)`) : '';
+      return [`${stamp} ${String(lead.index).padStart(3)} / ${lead.total} leads  ${lead.name}, ${lead.company}  ${verdict}${linkedin}${resent}  ${usd(lead.spentUsd)} / ${usd(lead.budgetUsd)}`];
+    }
+    case 'incident': {
+      const mark = MARK[event.incident.kind];
+      return [`${stamp} ${paint(terminal, mark.style, `${mark.symbol} lead #${event.incident.lead}: ${event.incident.message}`)}`];
+    }
+    case 'summary':
+      return summaryLines(event.summary, terminal, stamp);
+  }
+}
+
+function summaryLines(summary: DemoSummary, terminal: Terminal, stamp: string): string[] {
+  const rate = `${Math.round(summary.successRate * 100)}% (${summary.succeeded}/${summary.processed})`;
+  const linkedin = summary.sources.linkedin ?? {};
+  const viaFallback = Object.entries(linkedin).reduce((sum, [tier, count]) => (tier === 'primary' ? sum : sum + count), 0);
+  const models = summary.costByModel.map((entry) => `${entry.model} ${usd(entry.costUsd)} (${entry.calls} calls)`).join(', ');
+  return [
+    `${stamp} ${paint(terminal, 'bold', `Demo complete — ${summary.runId}`)}`,
+    `  leads processed   ${summary.processed} / ${summary.leads}, ${summary.qualified} qualified`,
+    `  success rate      ${rate}${viaFallback ? `, ${viaFallback} via fallback` : ''}${summary.restarts ? `, ${summary.restarts} agent restart(s) recovered` : ''}`,
+    `  throughput        ${summary.leadsPerHour.toLocaleString('en-US')} leads/hour`,
+    `  latency           P50 ${seconds(summary.latencyMs.p50)}  P95 ${seconds(summary.latencyMs.p95)}  P99 ${seconds(summary.latencyMs.p99)}`,
+    `  cost              ${usd(summary.spentUsd)} / ${usd(summary.budgetUsd)} (${((summary.spentUsd / summary.budgetUsd) * 100).toFixed(1)}% used), ${usd(summary.averagePerLeadUsd)} avg/lead`,
+    `  cost by model     ${models || 'none'}`,
+    `  saved             ${usd(summary.savings.totalUsd)}: ${summary.savings.blockedCalls} LinkedIn calls blocked by the open circuit (${usd(summary.savings.blockedUsd)}), ${summary.savings.cacheHits} company lookups from cache (${usd(summary.savings.cacheUsd)}), ${summary.savings.cachedPromptTokens.toLocaleString('en-US')} prompt tokens cached (${usd(summary.savings.promptCacheUsd)})`,
+    `  incidents         ${summary.incidents.map((incident) => `${incident.kind} #${incident.lead}`).join(', ') || 'none'}`,
+  ];
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${ms}ms`;
+}
