@@ -17,7 +17,8 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const bundles = [
   { entry: 'src-main/cli/index.ts', outfile: 'out/cli/agentdock.js', packages: 'external' },
   { entry: 'src-main/runtime/index.ts', outfile: 'out/runtime/agentdock-runtime.js' },
-  // The helpers agent code imports (circuit breaker, retry): `agentdock/sdk`.
+  // What agent code imports as `@agentdock/sdk` (breakers, retry, progress): the runtime maps the
+  // name to this file beside it (src-main/runtime/adapters/sdk-specifier.ts).
   { entry: 'src-main/runtime/sdk/index.ts', outfile: 'out/runtime/sdk.js' },
 ];
 

@@ -6,9 +6,10 @@
  * compiles the entry module and the local modules it imports with esbuild into one ESM file
  * written next to the entry (`src/agent.ts` → `src/agent.agentdock.mjs`), so paths the agent
  * computes from `import.meta.url` keep working and npm packages still resolve from the project's
- * node_modules (`packages: 'external'`: dependencies are not inlined). The spec's
- * `agent.entrypoint` is rewritten to the compiled module; the sources stay in the bundle for
- * stack traces (with a linked source map) and review.
+ * node_modules (`packages: 'external'`: dependencies are not inlined, and `@agentdock/sdk` stays
+ * an import for the runtime to resolve). The spec's `agent.entrypoint` is rewritten to the
+ * compiled module; the sources stay in the bundle for stack traces (with a linked source map) and
+ * review.
  */
 import path from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';

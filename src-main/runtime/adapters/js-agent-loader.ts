@@ -16,6 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { loadError } from './entrypoint';
+import { installSdkSpecifier } from './sdk-specifier';
 
 /** The Runnable surface the adapter uses (LangChain's own type is not a runtime dependency). */
 export interface RunnableLike {
@@ -43,6 +44,7 @@ export interface LoadedJsAgent {
 
 /** Imports `file`, takes export `symbol`, and classifies it (factories are called here, once). */
 export async function loadJsAgent(file: string, symbol: string): Promise<LoadedJsAgent> {
+  installSdkSpecifier(); // before the import: the agent may import '@agentdock/sdk'
   let module: Record<string, unknown>;
   try {
     module = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;

@@ -1,7 +1,11 @@
 /**
  * What JavaScript/TypeScript agent code imports from AgentDock: the circuit breaker with fallback
  * tiers, retry with backoff, the replica-wide breaker registry the runtime reports from, and
- * progress reports for the control panel.
+ * progress reports for the control panel. Built to `out/runtime/sdk.js`, beside the runtime in
+ * every bundle; agent code imports it by name, with nothing to install (the runtime resolves the
+ * name to this file: `adapters/sdk-specifier.ts`). Python's twin is the `agentdock` package.
+ *
+ *   import { breakerRegistry, reportProgress, retry } from '@agentdock/sdk';
  *
  *   // Up to 5 attempts per call on a 429/5xx (after its Retry-After, else a backoff); every attempt
  *   // counts toward the 5 failures that open the circuit, and then the cache answers that same call.

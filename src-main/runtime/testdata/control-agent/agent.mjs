@@ -1,8 +1,8 @@
-// An agent that reports progress through the AgentDock SDK (the built out/runtime/sdk.js, the
-// same file a deployed agent gets beside it) and, when asked, calls its model through the
-// runtime's LLM proxy with the official OpenAI SDK: the budget applies to that call.
+// An agent that reports progress through the AgentDock SDK, imported by name as any agent does
+// (the runtime maps '@agentdock/sdk' to the sdk.js built beside it), and, when asked, calls its
+// model through the runtime's LLM proxy with the official OpenAI SDK: the budget applies to that call.
 import OpenAI from 'openai';
-import { reportProgress } from '../../../../out/runtime/sdk.js';
+import { reportProgress } from '@agentdock/sdk';
 
 export async function run(input) {
   const accepted = (input.reports ?? []).map((report) => reportProgress(report));
