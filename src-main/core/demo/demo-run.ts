@@ -20,6 +20,8 @@ import { findDemoDir, loadDemoLeads, materializeDemoProject } from './demo-asset
 import type { DemoVariant } from './demo-assets';
 import { DEMO_SCRIPT, leadArrivalMs } from './demo-script';
 import type { DemoLead } from './demo-script';
+import { startDemoReceivers } from './demo-receivers';
+import type { DemoReceivers } from './demo-receivers';
 import { summarizeDemo } from './demo-summary';
 import { startDemoWorld } from './demo-world';
 import type { DemoWorld } from './demo-world';
@@ -48,6 +50,8 @@ const RESTART_WAIT_MS = 60_000;
 /** Sends of one lead at most (the first and the re-sends after the agent died). */
 const MAX_SENDS = 4;
 const ENVIRONMENT = 'dev';
+/** How long the budget warning gets to reach the webhook and the mailbox. */
+const DELIVERY_WAIT_MS = 10_000;
 
 /** Runs the demo to the end; resolves to its summary. */
 export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
@@ -63,6 +67,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   emit({ kind: 'step', message: 'starting the simulated model, LinkedIn and Clearbit services on 127.0.0.1 (no network needed)' });
   const world = await startDemoWorld(allLeads);
   let apiKeyId: string | undefined;
+  let receivers: DemoReceivers | undefined;
   try {
     const project = await materializeDemoProject({ dataDir: plane.dataDir, demoDir, variant, snapshot: Object.fromEntries(allLeads.map((lead) => [lead.linkedin, world.profileOf(lead)])) });
     const { agent } = plane.repositories.agents.getOrCreate(agentName);
@@ -76,6 +81,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     await vault.set('CLEARBIT_API_KEY', world.clearbitKey, scope);
     const { key, raw: apiKey } = plane.repositories.apiKeys.create({ agentId: agent.id, role: 'developer', label: 'demo driver', createdBy: actor });
     apiKeyId = key.id;
+    emit({ kind: 'step', message: 'alert channels for the run: a webhook and a mailbox on 127.0.0.1 (stand-ins for Slack and e-mail)' });
+    receivers = await startDemoReceivers(plane, actor);
 
     emit({ kind: 'step', message: `deploying ${agentName} to the process target with a $${DEMO_SCRIPT.budgetUsd.toFixed(2)} budget` });
     const deployed = await plane.controller().deploy(project, {
@@ -94,13 +101,14 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     const started = Date.now();
     emit({ kind: 'started', agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, endpoint, budgetUsd: DEMO_SCRIPT.budgetUsd, leads: leads.length, pace: options.pace ?? 'presentation', variant });
 
-    const feeder = new LeadFeeder({ plane, world, endpoint, apiKey, deploymentId: deployed.deploymentId, agentId: agent.id, actor, total: leads.length, emit });
+    const feeder = new LeadFeeder({ plane, world, receivers, endpoint, apiKey, deploymentId: deployed.deploymentId, agentId: agent.id, actor, total: leads.length, emit });
     for (const lead of leads) {
       options.signal?.throwIfAborted();
       await options.beforeLead?.(lead.index, { deploymentId: deployed.deploymentId });
       if (lead.index === DEMO_SCRIPT.keyRotationLead) await feeder.rotateOpenAiKey(lead.index);
       const outcome = await feeder.send(lead);
       emit({ kind: 'lead', lead: outcome });
+      await feeder.reportDeliveries();
       if (leadDelayMs > 0 && lead.index < leads.length) await sleep(leadDelayMs, undefined, options.signal ? { signal: options.signal } : {});
     }
     const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs: Date.now() - started, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
@@ -108,6 +116,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     return summary;
   } finally {
     if (apiKeyId) plane.repositories.apiKeys.revoke(apiKeyId);
+    await receivers?.close();
     await world.close();
   }
 }
@@ -115,6 +124,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
 interface FeederContext {
   plane: ControlPlane;
   world: DemoWorld;
+  receivers: DemoReceivers;
   endpoint: string;
   apiKey: string;
   deploymentId: string;
@@ -133,8 +143,14 @@ class LeadFeeder {
   private linkedinTier = 'primary';
   private warned = false;
   private piiSeen = false;
+  /** The budget warning crossed at this lead, whose deliveries are still to be reported. */
+  private budgetCrossed: { lead: number; spentUsd: number } | undefined;
+  /** Notifications before this run (a rerun must not take an earlier run's for its own). */
+  private readonly notificationsBefore: number;
 
-  constructor(private readonly context: FeederContext) {}
+  constructor(private readonly context: FeederContext) {
+    this.notificationsBefore = context.plane.alerts().notifications.list({ agentId: context.agentId, limit: 1 })[0]?.id ?? 0;
+  }
 
   outcomes(): DemoLeadOutcome[] {
     return [...this.ledger.values()].sort((a, b) => a.index - b.index);
@@ -262,13 +278,33 @@ class LeadFeeder {
     }
     if (!this.warned && this.spentUsd >= DEMO_SCRIPT.budgetUsd * DEMO_SCRIPT.warnRatio) {
       this.warned = true;
-      this.incident({
-        kind: 'budget_warning',
-        lead: lead.index,
-        message: `budget ${Math.round(DEMO_SCRIPT.warnRatio * 100)}% reached ($${this.spentUsd.toFixed(2)} / $${DEMO_SCRIPT.budgetUsd.toFixed(2)}): warning sent to the console, the webhook and e-mail, with "approve increase"`,
-        data: { spentUsd: this.spentUsd, budgetUsd: DEMO_SCRIPT.budgetUsd },
-      });
+      this.budgetCrossed = { lead: lead.index, spentUsd: this.spentUsd };
     }
+  }
+
+  /**
+   * After the lead that crossed the budget warning: waits for the warning to reach the console
+   * (notification), the webhook and the mailbox, and reports where it arrived.
+   */
+  async reportDeliveries(): Promise<void> {
+    const crossed = this.budgetCrossed;
+    if (!crossed) return;
+    this.budgetCrossed = undefined;
+    const { receivers, plane, agentId } = this.context;
+    const isWarning = (message: { title: string }): boolean => /budget/i.test(message.title);
+    const [webhook, email] = await Promise.all([
+      receivers.waitFor((message) => message.channel === 'webhook' && isWarning(message), DELIVERY_WAIT_MS),
+      receivers.waitFor((message) => message.channel === 'email' && isWarning(message), DELIVERY_WAIT_MS),
+    ]);
+    const notification = plane.alerts().notifications.list({ agentId, afterId: this.notificationsBefore }).find((entry) => entry.source === 'alert:budget_warning');
+    const reached = [notification ? 'the console' : undefined, webhook ? 'the webhook' : undefined, email ? 'the mailbox' : undefined].filter(Boolean);
+    const percent = Math.round(DEMO_SCRIPT.warnRatio * 100);
+    this.incident({
+      kind: 'budget_warning',
+      lead: crossed.lead,
+      message: `budget ${percent}% reached ($${crossed.spentUsd.toFixed(2)} / $${DEMO_SCRIPT.budgetUsd.toFixed(2)}): warning delivered to ${reached.length ? reached.join(', ') : 'nobody yet'}${notification ? ', with "approve increase" in the console' : ''}`,
+      data: { spentUsd: crossed.spentUsd, budgetUsd: DEMO_SCRIPT.budgetUsd, notification: Boolean(notification), webhook: Boolean(webhook), email: Boolean(email) },
+    });
   }
 
   private incident(incident: DemoIncident): void {
