@@ -29,6 +29,7 @@ import type { AgentMetricsReport, AgentOpenApi, AgentPolicies, LogTailBatch } fr
 import type { AlertChannelRow, AuditPage, ChannelTestResult, KubeConnectionTest, RegistryRow, SettingsSnapshot, TargetsStatus } from './admin-types';
 import type { BudgetRaiseResult, ControlSnapshot, NotificationChange, NotificationRow } from './control-types';
 import type { KubeNamespaceList } from './kube-types';
+import type { DemoEvent, DemoSummary } from './demo-types';
 import * as admin from './admin-inputs';
 import { FRAMEWORKS } from '../dockfile/schema';
 import { REQUEST_ROLES, STREAM_ROLES } from './roles';
@@ -139,6 +140,12 @@ export const consoleContract = {
       input: z.object({ agent: agentName, version: versionLabel, target }).strict(),
       role: REQUEST_ROLES['deploy:rollback'],
       summary: 'Redeploy an earlier version through the same health gate.',
+    }),
+
+    'demo:run': request<DemoSummary, DemoEvent>()({
+      input: z.object({ pace: z.enum(['fast', 'presentation']) }).strict(),
+      role: REQUEST_ROLES['demo:run'],
+      summary: 'The offline conference demo: deploy the lead-generation agent and run its 100 leads with the scripted incidents; every step, lead and incident as progress. Cancellable.',
     }),
 
     'keys:list': request<ApiKeyRow[]>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['keys:list'], summary: "An agent's API keys (hashes stay in main)." }),

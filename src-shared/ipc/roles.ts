@@ -23,6 +23,7 @@ export const REQUEST_ROLES = {
   'project:init': 'developer',
   'deploy:create': 'developer',
   'deploy:rollback': 'developer',
+  'demo:run': 'developer',
   'keys:list': 'admin',
   'keys:create': 'admin',
   'keys:revoke': 'admin',

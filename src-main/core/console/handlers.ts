@@ -12,6 +12,7 @@ import { accessHandlers } from './access-handlers';
 import { adminHandlers } from './admin-handlers';
 import { agentHandlers } from './agent-handlers';
 import { controlHandlers } from './control-handlers';
+import { demoHandlers } from './demo-handlers';
 import { deployHandlers } from './deploy-handlers';
 import { probeEnvironment } from './environment-probe';
 import { FleetWatch } from './fleet-watch';
@@ -53,6 +54,7 @@ export function createConsoleHandlers(plane: ControlPlane, options: ConsoleHandl
       ...agentHandlers(plane, fleet),
       ...projectHandlers(),
       ...deployHandlers(plane, fleet),
+      ...demoHandlers(plane, fleet),
       ...accessHandlers(plane),
       ...adminHandlers(plane, options.env ? { env: options.env } : {}),
       ...kubeHandlers(plane, options.env ? { env: options.env } : {}),
