@@ -60,6 +60,8 @@ const demoSource = join(root, 'resources/demo');
 const demoOut = join(root, 'out/demo');
 rmSync(demoOut, { recursive: true, force: true });
 cpSync(demoSource, demoOut, { recursive: true, filter: (source) => !source.includes('__pycache__') && !source.includes('node_modules') });
+// One playbook for both agents: the Python twin sends the JavaScript agent's prompts byte for byte.
+cpSync(join(demoSource, 'lead-gen/src/playbook.md'), join(demoOut, 'lead-gen-python/agent/playbook.md'));
 const vendored = { '@langchain/langgraph': { '.': 'index' }, '@langchain/core': { './tools': 'tools' }, openai: { '.': 'index' } };
 await build({
   entryPoints: Object.fromEntries(

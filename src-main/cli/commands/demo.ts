@@ -32,7 +32,9 @@ LinkedIn and Clearbit services on 127.0.0.1: no network, no API keys. Scripted i
   #67 the model writes an e-mail address → redacted to [EMAIL_REDACTED], counted, audited
   #85 spend crosses 90% of the budget → notification with "approve increase"
   --fast           no pause between leads (a few seconds; default: presentation pace, ~3 minutes)
-  --python         run the Python twin of the agent (needs python3 with langgraph)
+  --python         run the Python twin of the agent (LangGraph for Python): needs Python 3.10+
+                   with langgraph, langchain-core and httpx; AGENTDOCK_PYTHON names the
+                   interpreter (default python3)
   --leads N        only the first N leads
   --keep-running   leave the agent running afterwards (it is stopped by default: its simulated
                    services end with this command)

@@ -18,6 +18,7 @@ import { CoreError } from '../contracts';
 import type { ControlPlane } from '../control-plane';
 import { findDemoDir, loadDemoLeads, materializeDemoProject } from './demo-assets';
 import type { DemoVariant } from './demo-assets';
+import { checkDemoPython, demoPythonPath } from './demo-python';
 import { DEMO_SCRIPT, leadArrivalMs } from './demo-script';
 import type { DemoLead } from './demo-script';
 import { startDemoReceivers } from './demo-receivers';
@@ -64,6 +65,8 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
   const agentName = variant === 'python' ? DEMO_SCRIPT.pythonAgentName : DEMO_SCRIPT.agentName;
   const leadDelayMs = options.leadDelayMs ?? (options.pace === 'fast' ? 0 : PRESENTATION_DELAY_MS);
 
+  // Before anything starts: a missing langgraph would otherwise surface as a replica that never gets ready.
+  if (variant === 'python') await checkDemoPython(demoPythonPath());
   emit({ kind: 'step', message: 'starting the simulated model, LinkedIn and Clearbit services on 127.0.0.1 (no network needed)' });
   const world = await startDemoWorld(allLeads);
   let apiKeyId: string | undefined;
