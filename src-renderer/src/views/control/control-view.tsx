@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useConsoleQuery } from '../../console/requests';
 import { useUi } from '../../state/ui-store';
 import { ControlPanel } from './control-panel';
+import { DemoStrip } from './demo-strip';
 
 /** The fleet's control panel (the sidebar's "Control panel"); an agent's is its detail's Control tab. */
 export function ControlView(): ReactNode {
@@ -29,6 +30,7 @@ export function ControlView(): ReactNode {
           ))}
         </select>
       </div>
+      <DemoStrip />
       <ControlPanel />
     </section>
   );

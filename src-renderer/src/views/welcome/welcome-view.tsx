@@ -3,6 +3,7 @@ import { useCan } from '../../console/use-role';
 import { CreateProjectForm } from './create-project-form';
 import { EnvironmentFacts } from './environment-facts';
 import { OpenProjectForm } from './open-project-form';
+import { RunDemoCard } from './run-demo-card';
 
 /** First run (the fleet is empty): open a project, see what this machine can deploy to. */
 export function WelcomeView(): ReactNode {
@@ -14,6 +15,7 @@ export function WelcomeView(): ReactNode {
         Declare an LLM agent in a Dockfile, validate it as you type, deploy it as an immutable version to a local process, Docker or Kubernetes, and roll it
         back with one click. No agents are deployed yet.
       </p>
+      <RunDemoCard />
       {canOpen ? (
         <>
           <h2>Open an agent project</h2>
