@@ -78,8 +78,10 @@ export async function runDemoCommand(argv: string[], terminal: Terminal): Promis
       } finally {
         process.off('SIGINT', interrupt);
         monitoring.dispose();
+        // Telemetry stores what it has and lets go of the agent's stream, which would otherwise
+        // report the agent going away as a lost connection.
+        await plane.telemetry().close();
       }
-      // After monitoring: its telemetry stream would otherwise report the agent going away.
       if (!values['keep-running']) await plane.operations().lifecycle(summary.agent, 'stop', { actor: currentActor(), role: 'admin' });
       return summary.failed === 0 ? EXIT.ok : EXIT.failed;
     },
