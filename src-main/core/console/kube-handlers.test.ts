@@ -18,6 +18,7 @@ import type { ControlPlane } from '../control-plane';
 import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import { ensureTestCluster, testNamespace } from '../targets/kubernetes/kube-test-support';
+import { closedLoopbackPort, listenOnLoopback } from '../loopback-server';
 import { createConsoleHandlers } from './handlers';
 import { kubeHandlers } from './kube-handlers';
 import { connect, writeTestAgentProject } from './test-support';
@@ -37,17 +38,6 @@ let autoscaling: AutoscalingV2Api;
 let silentServer: net.Server;
 const silentSockets = new Set<net.Socket>();
 
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A client certificate the cluster's CA signs for a user no RBAC rule names: authenticated, allowed nothing. */
 function mintUnprivilegedUser(pki: string): { cert: string; key: string } {
@@ -72,7 +62,7 @@ beforeAll(async () => {
     socket.on('close', () => silentSockets.delete(socket));
     socket.resume();
   });
-  const silentPort = await listen(silentServer);
+  const silentPort = await listenOnLoopback(silentServer);
   const closedPort = await closedLoopbackPort();
 
   // A second kubeconfig file beside the cluster's, as KUBECONFIG lists several: contexts that fail

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
 import { adminHandlers } from './admin-handlers';
+import { closedLoopbackPort, listenOnLoopback } from '../loopback-server';
 import { createConsoleHandlers } from './handlers';
 import { connect } from './test-support';
 
@@ -29,17 +30,6 @@ let silentPort: number;
 let closedPort: number;
 let caPem: string;
 
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), 'agentdock-targets-'));
@@ -52,14 +42,14 @@ beforeAll(async () => {
     if (request.headers.authorization !== 'Bearer good-token') return void response.writeHead(401, { 'content-type': 'application/json' }).end('{"kind":"Status","code":401}');
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"major":"1","minor":"31","gitVersion":"v1.31.2"}');
   });
-  apiPort = await listen(apiServer);
+  apiPort = await listenOnLoopback(apiServer);
   // Accepts connections and never says a word: a cluster behind a black hole. (It reads, so it
   // sees the client hang up and the connection closes.)
   silentServer = net.createServer((socket) => {
     silentConnections++;
     socket.resume();
   });
-  silentPort = await listen(silentServer);
+  silentPort = await listenOnLoopback(silentServer);
   closedPort = await closedLoopbackPort();
 
   const ca = Buffer.from(caPem).toString('base64');

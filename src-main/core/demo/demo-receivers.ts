@@ -9,8 +9,9 @@
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { ControlPlane } from '../control-plane';
+import { closeServer, listenOnLoopback } from '../loopback-server';
 
 export interface ReceivedMessage {
   channel: 'webhook' | 'email';
@@ -52,8 +53,8 @@ export async function startDemoReceivers(plane: ControlPlane, actor: string): Pr
     });
   });
   const mailbox = createTcpServer((socket) => serveSmtp(socket, (subject, body) => add({ channel: 'email', title: subject, body })));
-  const webhookPort = await listen(webhook);
-  const smtpPort = await listen(mailbox);
+  const webhookPort = await listenOnLoopback(webhook);
+  const smtpPort = await listenOnLoopback(mailbox);
 
   const alerts = plane.alerts();
   for (const name of Object.values(CHANNELS)) await alerts.channels.remove(name).catch(() => undefined);
@@ -81,23 +82,9 @@ export async function startDemoReceivers(plane: ControlPlane, actor: string): Pr
     },
     async close() {
       for (const name of Object.values(CHANNELS)) await alerts.channels.remove(name).catch(() => undefined);
-      await Promise.all([close(webhook), close(mailbox)]);
+      await Promise.all([closeServer(webhook), closeServer(mailbox)]);
     },
   };
-}
-
-function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server | ReturnType<typeof createHttpServer>): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    if ('closeAllConnections' in server) server.closeAllConnections();
-  });
 }
 
 /** One SMTP session: accepts any sender and recipient, hands each message's subject and body on. */

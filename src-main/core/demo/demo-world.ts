@@ -15,10 +15,10 @@
  *   incident.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { costUsd, priceFor } from '../../../src-shared/pricing/price-table';
+import { closeServer, listenOnLoopback } from '../loopback-server';
 import { startSimulatedProvider } from '../../runtime/llm/simulated-provider';
 import type { SimulatedProvider, SimulatedReply, SimulatedRequest } from '../../runtime/llm/simulated-provider';
 import { seededRandom } from '../../runtime/llm/simulated-text';
@@ -206,23 +206,12 @@ function meterModel(model: SimulatedProvider, stats: DemoWorldStats): (beforeReq
 
 /** Serves `handle` on 127.0.0.1 at a random port. */
 async function listen(handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => handle(req, res));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const port = await listenOnLoopback(server);
+  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
 }
 
 function authorized(req: IncomingMessage, key: string): boolean {
