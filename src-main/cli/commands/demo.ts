@@ -15,7 +15,7 @@ import type { DemoVariant } from '../../core/demo/demo-assets';
 import { startMonitoring } from '../../core/monitoring';
 import { resolveDataDir } from '../../core/store/data-dir';
 import { generateMasterKey, StaticKeyProvider } from '../../core/vault';
-import type { DemoEvent } from '../../../src-shared/ipc/demo-types';
+import type { DemoEvent, DemoSummary } from '../../../src-shared/ipc/demo-types';
 import { parseCommandArguments } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { demoLines } from './demo-format';
@@ -61,7 +61,7 @@ export async function runDemoCommand(argv: string[], terminal: Terminal): Promis
       const controller = new AbortController();
       const interrupt = (): void => controller.abort(new Error('interrupted'));
       process.once('SIGINT', interrupt);
-      let summary;
+      let summary: DemoSummary;
       try {
         summary = await runDemo({
           plane,

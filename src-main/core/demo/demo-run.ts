@@ -114,7 +114,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
       await feeder.reportDeliveries();
       if (leadDelayMs > 0 && lead.index < leads.length) await sleep(leadDelayMs, undefined, options.signal ? { signal: options.signal } : {});
     }
-    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs: Date.now() - started, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
+    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, leads: leads.length, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs: Date.now() - started, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
     emit({ kind: 'summary', summary });
     return summary;
   } finally {
@@ -168,8 +168,6 @@ class LeadFeeder {
 
   /** Sends `lead` until the agent answers it (re-sending after a crash); records it once. */
   async send(lead: DemoLead): Promise<DemoLeadOutcome> {
-    const existing = this.ledger.get(lead.index);
-    if (existing) return existing;
     const body = JSON.stringify({ lead, total: this.context.total, at_ms: leadArrivalMs(lead) });
     let attempts = 0;
     let lastError = '';
@@ -177,10 +175,7 @@ class LeadFeeder {
     while (attempts < MAX_SENDS) {
       attempts++;
       const answer = await this.invoke(body);
-      if (answer.kind === 'answered') {
-        const outcome = this.record(lead, answer, attempts, performance.now() - started);
-        return outcome;
-      }
+      if (answer.kind === 'answered') return this.record(lead, answer, attempts, performance.now() - started);
       lastError = answer.error;
       if (answer.kind === 'refused') break;
       // The agent went away: wait for the target to bring it back, then send the same lead again.

@@ -15,6 +15,8 @@ export interface DemoSummaryInput {
   runId: string;
   version: string;
   deploymentId: string;
+  /** Leads in the run. */
+  leads: number;
   outcomes: readonly DemoLeadOutcome[];
   incidents: readonly DemoIncident[];
   restarts: number;
@@ -64,7 +66,7 @@ export function summarizeDemo(input: DemoSummaryInput): DemoSummary {
     runId: input.runId,
     version: input.version,
     deploymentId: input.deploymentId,
-    leads: outcomes.length === 0 ? 0 : (outcomes[0]?.total ?? outcomes.length),
+    leads: input.leads,
     processed: outcomes.length,
     succeeded: succeeded.length,
     qualified: outcomes.filter((outcome) => outcome.status === 'qualified').length,

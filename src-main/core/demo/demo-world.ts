@@ -28,11 +28,8 @@ import type { DemoLead } from './demo-script';
 
 export interface DemoWorldStats {
   /** `rateLimitedLeads`: distinct people whose lookup got a 429 (the calls the breaker did not stop). */
-  linkedin: { requests: number; rateLimited: number; rateLimitedLeads: number; unauthorized: number };
-  clearbit: { requests: number; unauthorized: number };
+  linkedin: { rateLimitedLeads: number };
   model: {
-    requests: number;
-    unauthorized: number;
     servedUsd: number;
     /** Answered calls by model: count, cost, prompt tokens served from the cache and what that discount saved. */
     byModel: Record<string, { calls: number; costUsd: number; cachedTokens: number; cacheSavedUsd: number }>;
@@ -51,8 +48,6 @@ export interface DemoWorld {
   issueOpenAiKey(): string;
   /** Revokes every OpenAI key but the newest. */
   revokePreviousKeys(): void;
-  /** Fingerprints of the keys the model service was called with, in order of first use. */
-  keyFingerprintsSeen(): string[];
   /** LinkedIn's profile of a lead (what the live API serves; the agent's snapshot holds the same). */
   profileOf(lead: DemoLead): Record<string, unknown>;
   stats(): DemoWorldStats;
@@ -70,7 +65,7 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
   const linkedinKey = `li_demo_${randomBytes(12).toString('hex')}`;
   const clearbitKey = `cb_demo_${randomBytes(12).toString('hex')}`;
   const openaiKeys = [`sk-demo-${randomBytes(16).toString('hex')}`];
-  const stats: DemoWorldStats = { linkedin: { requests: 0, rateLimited: 0, rateLimitedLeads: 0, unauthorized: 0 }, clearbit: { requests: 0, unauthorized: 0 }, model: { requests: 0, unauthorized: 0, servedUsd: 0, byModel: {} } };
+  const served: DemoWorldStats['model'] = { servedUsd: 0, byModel: {} };
   const rateLimitedHandles = new Set<string>();
   const plan = spendPlan(leads);
   // Bound once the model service exists (it is what the meter reads).
@@ -87,7 +82,7 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
     const target = plan.get(lead.index) ?? 0;
     const price = priceFor(request.model);
     const inputUsd = price ? costUsd({ inputTokens: request.inputTokens, outputTokens: 0, cacheReadTokens: request.cachedInputTokens }, price) : 0;
-    const outputTokens = price ? Math.max(120, Math.round(((target - stats.model.servedUsd - inputUsd) * 1_000_000) / price.output)) : 400;
+    const outputTokens = price ? Math.max(120, Math.round(((target - served.servedUsd - inputUsd) * 1_000_000) / price.output)) : 400;
     return { text: researchBrief(lead, outputTokens, seededRandom(seed + lead.index)) };
   };
 
@@ -97,33 +92,21 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
     script: reply,
     expectedKeys: () => ({ openai: openaiKeys }),
   });
-  const seen: string[] = [];
-  const countServed = (): void => {
-    // The provider's log is the source of truth for what was served and with which key.
-    const log = model.log;
-    stats.model.requests = log.length;
-    stats.model.unauthorized = log.filter((entry) => entry.status === 401).length;
-    for (const entry of log) if (entry.keyFingerprint && !seen.includes(entry.keyFingerprint)) seen.push(entry.keyFingerprint);
-  };
-  meter = meterModel(model, stats);
+  meter = meterModel(model, served);
 
   const linkedin = await listen((req, res) => {
-    stats.linkedin.requests++;
-    if (!authorized(req, linkedinKey)) return answer(res, 401, { message: 'invalid access token' }, () => stats.linkedin.unauthorized++);
+    if (!authorized(req, linkedinKey)) return answer(res, 401, { message: 'invalid access token' });
     const handle = decodeURIComponent(/^\/v2\/people\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '');
     const lead = byHandle.get(handle);
     if (!lead) return answer(res, 404, { message: `no profile ${handle}` });
     if (linkedinRateLimited(lead)) {
-      stats.linkedin.rateLimited++;
       rateLimitedHandles.add(handle);
-      stats.linkedin.rateLimitedLeads = rateLimitedHandles.size;
-      return answer(res, 429, { message: 'Throttle limit for calls to this resource is reached.' }, undefined, { 'retry-after': '1', 'retry-after-ms': '20' });
+      return answer(res, 429, { message: 'Throttle limit for calls to this resource is reached.' }, { 'retry-after': '1', 'retry-after-ms': '20' });
     }
     answer(res, 200, profileOf(lead, seed));
   });
   const clearbit = await listen((req, res) => {
-    stats.clearbit.requests++;
-    if (!authorized(req, clearbitKey)) return answer(res, 401, { error: { type: 'auth_failed' } }, () => stats.clearbit.unauthorized++);
+    if (!authorized(req, clearbitKey)) return answer(res, 401, { error: { type: 'auth_failed' } });
     const domain = new URL(req.url ?? '/', 'http://clearbit.invalid').searchParams.get('domain') ?? '';
     const lead = byDomain.get(domain);
     if (!lead) return answer(res, 404, { error: { type: 'unknown_record' } });
@@ -145,15 +128,10 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
     revokePreviousKeys() {
       openaiKeys.splice(0, openaiKeys.length - 1);
     },
-    keyFingerprintsSeen() {
-      countServed();
-      return [...seen];
-    },
     profileOf: (lead) => profileOf(lead, seed),
     stats() {
-      countServed();
       meter();
-      return structuredClone(stats);
+      return { linkedin: { rateLimitedLeads: rateLimitedHandles.size }, model: structuredClone(served) };
     },
     async close() {
       await Promise.all([model.close(), linkedin.close(), clearbit.close()]);
@@ -182,10 +160,10 @@ function spendPlan(leads: readonly DemoLead[]): Map<number, number> {
 }
 
 /**
- * Keeps `stats.model.servedUsd` at the priced total of the answered requests: all of them, or
- * those before request number `beforeRequest` (the one being answered is not priced yet).
+ * Keeps `served` at the priced total of the answered requests: all of them, or those before
+ * request number `beforeRequest` (the one being answered is not priced yet).
  */
-function meterModel(model: SimulatedProvider, stats: DemoWorldStats): (beforeRequest?: number) => void {
+function meterModel(model: SimulatedProvider, served: DemoWorldStats['model']): (beforeRequest?: number) => void {
   let counted = 0;
   return (beforeRequest = Number.POSITIVE_INFINITY) => {
     const log = model.log;
@@ -194,8 +172,8 @@ function meterModel(model: SimulatedProvider, stats: DemoWorldStats): (beforeReq
       const price = priceFor(entry.model);
       if (entry.status !== 200 || !price) continue;
       const cost = costUsd({ inputTokens: entry.inputTokens, outputTokens: entry.outputTokens, cacheReadTokens: entry.cachedInputTokens }, price);
-      stats.model.servedUsd += cost;
-      const perModel = (stats.model.byModel[entry.model] ??= { calls: 0, costUsd: 0, cachedTokens: 0, cacheSavedUsd: 0 });
+      served.servedUsd += cost;
+      const perModel = (served.byModel[entry.model] ??= { calls: 0, costUsd: 0, cachedTokens: 0, cacheSavedUsd: 0 });
       perModel.calls++;
       perModel.costUsd += cost;
       perModel.cachedTokens += entry.cachedInputTokens;
@@ -218,8 +196,7 @@ function authorized(req: IncomingMessage, key: string): boolean {
   return req.headers.authorization === `Bearer ${key}`;
 }
 
-function answer(res: ServerResponse, status: number, body: unknown, count?: () => void, headers: Record<string, string> = {}): void {
-  count?.();
+function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...headers });
   res.end(json);
