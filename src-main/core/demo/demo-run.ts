@@ -146,15 +146,12 @@ class LeadFeeder {
   private linkedinTier = 'primary';
   private warned = false;
   private piiSeen = false;
-  /** Where the replica answers: a restarted replica listens on a new port (waitReady follows it). */
-  private endpoint: string;
   /** The budget warning crossed at this lead, whose deliveries are still to be reported. */
   private budgetCrossed: { lead: number; spentUsd: number } | undefined;
   /** Notifications before this run (a rerun must not take an earlier run's for its own). */
   private readonly notificationsBefore: number;
 
   constructor(private readonly context: FeederContext) {
-    this.endpoint = context.endpoint;
     this.notificationsBefore = context.plane.alerts().notifications.list({ agentId: context.agentId, limit: 1 })[0]?.id ?? 0;
   }
 
@@ -230,7 +227,7 @@ class LeadFeeder {
 
   private async invoke(body: string): Promise<{ kind: 'answered'; output: Record<string, unknown>; costUsd: number; traceId: string } | { kind: 'refused' | 'unreachable'; error: string }> {
     try {
-      const response = await fetch(`${this.endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': this.context.apiKey }, body, signal: AbortSignal.timeout(120_000) });
+      const response = await fetch(`${this.context.endpoint}/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': this.context.apiKey }, body, signal: AbortSignal.timeout(120_000) });
       const text = await response.text();
       if (response.ok) return { kind: 'answered', output: JSON.parse(text) as Record<string, unknown>, costUsd: Number(response.headers.get('x-agentdock-cost-usd') ?? 0), traceId: response.headers.get('x-trace-id') ?? '' };
       const error = `HTTP ${response.status}: ${text.slice(0, 300)}`;
@@ -328,9 +325,7 @@ class LeadFeeder {
   private async waitReady(): Promise<void> {
     const deadline = Date.now() + RESTART_WAIT_MS;
     while (Date.now() < deadline) {
-      const status = await this.context.plane.targets.process?.status(this.context.deploymentId).catch(() => undefined);
-      this.endpoint = status?.replicas[0]?.endpoint ?? this.endpoint;
-      const ready = await fetch(`${this.endpoint}/ready`, { signal: AbortSignal.timeout(2_000) })
+      const ready = await fetch(`${this.context.endpoint}/ready`, { signal: AbortSignal.timeout(2_000) })
         .then((response) => response.ok)
         .catch(() => false);
       if (ready) return;

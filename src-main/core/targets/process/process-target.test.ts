@@ -69,7 +69,7 @@ describe('ProcessTarget', () => {
     await target.delete(spec.deploymentId);
   }, 60_000);
 
-  it('brings a replica killed with SIGKILL back with a new pid and counts the restart', async () => {
+  it('brings a replica killed with SIGKILL back with a new pid, at the same endpoint, and counts the restart', async () => {
     const { target, events } = newTarget();
     const spec = testDeployment(fixture.bundle, fixture.config);
     const before = (await target.deploy(spec)).replicas[0];
@@ -82,6 +82,8 @@ describe('ProcessTarget', () => {
       return replica.state === 'running' && replica.handle !== undefined && Number(replica.handle) !== oldPid ? replica : undefined;
     }, 5000);
     expect(after.restarts).toBe(1);
+    // Callers (and the deployment's stored endpoint) keep the URL they had.
+    expect(after.endpoint).toBe(before?.endpoint);
     expect(events).toContainEqual(expect.objectContaining({ replica: 'replica-0', state: 'exited', signal: 'SIGKILL', restartInMs: 250 }));
     await ready(after.endpoint as string);
     const response = await invoke(after.endpoint as string, fixture.config.key, 'again');

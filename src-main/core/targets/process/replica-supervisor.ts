@@ -13,6 +13,11 @@
  *
  * A replica found by `discover()` is adopted: it is not our child, so its death is noticed by
  * polling the pid (`livenessPollMs`) instead of by an exit event.
+ *
+ * The endpoint is stable: the first start takes a free port, and every later process of the
+ * replica (a restart after a crash, stop/start) asks for the same one, so the URL the deployment
+ * recorded and its callers hold keeps working. If that port cannot be had (something else took
+ * it, and the process exits before listening), the next attempt takes a free one again.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -73,6 +78,8 @@ export class ReplicaSupervisor {
   private child: ChildProcess | undefined;
   private pid: number | undefined;
   private endpoint: string | undefined;
+  /** The port this replica listened on last, asked for again at its next start. */
+  private port: number | undefined;
   private startedAt: string | undefined;
   private restarts = 0;
   private lastError: string | undefined;
@@ -181,6 +188,7 @@ export class ReplicaSupervisor {
   async adopt(record: ReplicaRecord, stopped: boolean, desired: DesiredState): Promise<void> {
     this.pid = record.pid;
     this.endpoint = record.endpoint;
+    this.port = record.port;
     this.startedAt = record.startedAt;
     this.restarts = record.restarts;
     this.desired = desired;
@@ -223,7 +231,7 @@ export class ReplicaSupervisor {
       bundleDir: spec.artifact.bundleDir,
       deploymentId: this.context.deploymentId,
       replica,
-      env: { ...this.context.env, AGENTDOCK_STATE_DIR: stateDir },
+      env: { ...this.context.env, AGENTDOCK_STATE_DIR: stateDir, ...(this.port ? { AGENTDOCK_PORT: String(this.port) } : {}) },
       stdoutFile: files.stdoutLog(replica),
       stderrFile: files.stderrLog(replica),
     });
@@ -243,6 +251,7 @@ export class ReplicaSupervisor {
   private onListening(url: string): void {
     if (this.endpoint) return;
     this.endpoint = url;
+    this.port = Number(new URL(url).port);
     if (this.state === 'starting') this.setState('running');
     void this.writeRecord();
     for (const resolve of this.attemptWaiters.splice(0)) resolve();
@@ -264,6 +273,8 @@ export class ReplicaSupervisor {
       await this.context.files.removeReplica(this.id).catch(() => undefined);
     }
     // From here to the new state nothing awaits: status() never shows a state without its process.
+    // A process that died before listening may have been refused its port: the next takes any.
+    if (!this.endpoint) this.port = undefined;
     this.pid = undefined;
     this.endpoint = undefined;
     this.exiting = false;
