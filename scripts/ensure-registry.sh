@@ -6,15 +6,6 @@ set -euo pipefail
 
 version="${AGENTDOCK_REGISTRY_VERSION:-v3.0.0}"
 tools_dir="${AGENTDOCK_TOOLS_DIR:-$HOME/.cache/agentdock-tools}"
-bin="$tools_dir/registry-$version/bin"
 
-if [ -x "$bin/registry" ]; then echo "$bin/registry"; exit 0; fi
-source "$(dirname "$0")/go-env.sh"
-mkdir -p "$bin"
-exec 9>"$bin/.lock"
-flock 9
-if [ ! -x "$bin/registry" ]; then
-  echo "ensure-registry: building registry $version" >&2
-  GOFLAGS= GOBIN="$bin" go install -trimpath -ldflags "-s -w" "github.com/distribution/distribution/v3/cmd/registry@$version" >&2
-fi
-echo "$bin/registry"
+source "$(dirname "$0")/go-install.sh"
+go_install_once ensure-registry "$tools_dir/registry-$version/bin" registry "github.com/distribution/distribution/v3/cmd/registry@$version"

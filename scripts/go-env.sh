@@ -1,7 +1,7 @@
-# Sourced by the scripts that build tools from the Go module proxy (ensure-kube-tools.sh,
-# ensure-helm.sh, ensure-registry.sh): puts a Go on PATH, installing Debian's golang-go when there
-# is none (a newer toolchain, where a module needs one, then comes from the module proxy itself
-# through GOTOOLCHAIN), and builds static binaries.
+# Sourced by the scripts that build tools from the Go module proxy (ensure-kube-tools.sh, and
+# go-install.sh for ensure-helm.sh and ensure-registry.sh): puts a Go on PATH, installing Debian's
+# golang-go when there is none (a newer toolchain, where a module needs one, then comes from the
+# module proxy itself through GOTOOLCHAIN), and builds static binaries.
 if ! command -v go >/dev/null 2>&1; then
   for candidate in /usr/local/go/bin /usr/lib/go/bin; do
     [ -x "$candidate/go" ] && export PATH="$candidate:$PATH" && break
