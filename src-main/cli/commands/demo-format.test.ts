@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DemoEvent, DemoSummary } from '../../../src-shared/ipc/demo-types';
-import { clockStamp, demoLines } from './demo-format';
+import { formatClock } from '../../../src-shared/util/format-clock';
+import { demoLines } from './demo-format';
 
 const plain = { out: () => undefined, err: () => undefined, color: false };
 const at = new Date(2026, 10, 21, 14, 23, 45);
 
 describe('demo lines in the talk format', () => {
   it('stamps every line [hh:mm:ss] and shows spend as $spent / $budget', () => {
-    expect(clockStamp(new Date(2026, 0, 1, 9, 5, 7))).toBe('[09:05:07]');
+    expect(formatClock(new Date(2026, 0, 1, 9, 5, 7).toISOString())).toBe('[09:05:07]');
     const lead: DemoEvent = {
       kind: 'lead',
       lead: { index: 34, total: 100, leadId: 'lead-034', name: 'Clara Osei', company: 'Lumenwater Analytics', status: 'qualified', score: 80, sources: { linkedin: 'cache', clearbit: 'cache' }, latencyMs: 40, costUsd: 0.75, spentUsd: 18.85, budgetUsd: 50, attempts: 2 },

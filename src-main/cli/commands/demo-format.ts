@@ -4,6 +4,8 @@
  * through the terminal's `paint`, so a pipe gets plain text.
  */
 import type { DemoEvent, DemoIncidentKind, DemoSummary } from '../../../src-shared/ipc/demo-types';
+import { formatUsd } from '../../../src-shared/pricing/format-usd';
+import { formatClock } from '../../../src-shared/util/format-clock';
 import { paint } from '../terminal';
 import type { Terminal } from '../terminal';
 
@@ -17,23 +19,16 @@ const MARK: Record<DemoIncidentKind, { symbol: string; style: 'yellow' | 'red' |
   agent_restarted: { symbol: '↻', style: 'red' },
 };
 
-/** `[14:23:45]` in local time. */
-export function clockStamp(at: Date): string {
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return `[${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}]`;
-}
-
-const usd = (value: number): string => `$${value.toFixed(2)}`;
 
 /** The lines one event prints (none for some). */
 export function demoLines(event: DemoEvent, terminal: Terminal, at: Date = new Date()): string[] {
-  const stamp = paint(terminal, 'dim', clockStamp(at));
+  const stamp = paint(terminal, 'dim', formatClock(at.toISOString()));
   switch (event.kind) {
     case 'step':
       return [`${stamp} ${event.message}`];
     case 'started':
       return [
-        `${stamp} ${paint(terminal, 'bold', `agent_id: ${event.runId}`)}  ${event.agent} ${event.version} on the process target (${event.variant === 'python' ? 'Python' : 'LangGraph.js'})  budget ${usd(event.budgetUsd)}  model: simulated, offline`,
+        `${stamp} ${paint(terminal, 'bold', `agent_id: ${event.runId}`)}  ${event.agent} ${event.version} on the process target (${event.variant === 'python' ? 'Python' : 'LangGraph.js'})  budget ${formatUsd(event.budgetUsd)}  model: simulated, offline`,
         `${stamp} processing ${event.leads} leads at ${event.pace === 'fast' ? 'full speed' : 'presentation pace'}; the console's control panel shows the same run live`,
       ];
     case 'lead': {
@@ -47,7 +42,7 @@ export function demoLines(event: DemoEvent, terminal: Terminal, at: Date = new D
       // LinkedIn's tier is the story of the breaker; the other tools' caches are routine.
       const linkedin = lead.sources.linkedin && lead.sources.linkedin !== 'primary' ? paint(terminal, 'yellow', ` [linkedin via ${lead.sources.linkedin}]`) : '';
       const resent = lead.attempts > 1 ? paint(terminal, 'yellow', ` (sent ${lead.attempts}×)`) : '';
-      return [`${stamp} ${String(lead.index).padStart(3)} / ${lead.total} leads  ${lead.name}, ${lead.company}  ${verdict}${linkedin}${resent}  ${usd(lead.spentUsd)} / ${usd(lead.budgetUsd)}`];
+      return [`${stamp} ${String(lead.index).padStart(3)} / ${lead.total} leads  ${lead.name}, ${lead.company}  ${verdict}${linkedin}${resent}  ${formatUsd(lead.spentUsd)} / ${formatUsd(lead.budgetUsd)}`];
     }
     case 'incident': {
       const mark = MARK[event.incident.kind];
@@ -62,16 +57,16 @@ function summaryLines(summary: DemoSummary, terminal: Terminal, stamp: string): 
   const rate = `${Math.round(summary.successRate * 100)}% (${summary.succeeded}/${summary.processed})`;
   const linkedin = summary.sources.linkedin ?? {};
   const viaFallback = Object.entries(linkedin).reduce((sum, [tier, count]) => (tier === 'primary' ? sum : sum + count), 0);
-  const models = summary.costByModel.map((entry) => `${entry.model} ${usd(entry.costUsd)} (${entry.calls} calls)`).join(', ');
+  const models = summary.costByModel.map((entry) => `${entry.model} ${formatUsd(entry.costUsd)} (${entry.calls} calls)`).join(', ');
   return [
     `${stamp} ${paint(terminal, 'bold', `Demo complete — ${summary.runId}`)}`,
     `  leads processed   ${summary.processed} / ${summary.leads}, ${summary.qualified} qualified`,
     `  success rate      ${rate}${viaFallback ? `, ${viaFallback} via fallback` : ''}${summary.restarts ? `, ${summary.restarts} agent restart(s) recovered` : ''}`,
     `  throughput        ${summary.leadsPerHour.toLocaleString('en-US')} leads/hour`,
     `  latency           P50 ${seconds(summary.latencyMs.p50)}  P95 ${seconds(summary.latencyMs.p95)}  P99 ${seconds(summary.latencyMs.p99)}`,
-    `  cost              ${usd(summary.spentUsd)} / ${usd(summary.budgetUsd)} (${((summary.spentUsd / summary.budgetUsd) * 100).toFixed(1)}% used), ${usd(summary.averagePerLeadUsd)} avg/lead`,
+    `  cost              ${formatUsd(summary.spentUsd)} / ${formatUsd(summary.budgetUsd)} (${((summary.spentUsd / summary.budgetUsd) * 100).toFixed(1)}% used), ${formatUsd(summary.averagePerLeadUsd)} avg/lead`,
     `  cost by model     ${models || 'none'}`,
-    `  saved             ${usd(summary.savings.totalUsd)}: ${summary.savings.blockedCalls} LinkedIn calls blocked by the open circuit (${usd(summary.savings.blockedUsd)}), ${summary.savings.cacheHits} company lookups from cache (${usd(summary.savings.cacheUsd)}), ${summary.savings.cachedPromptTokens.toLocaleString('en-US')} prompt tokens cached (${usd(summary.savings.promptCacheUsd)})`,
+    `  saved             ${formatUsd(summary.savings.totalUsd)}: ${summary.savings.blockedCalls} LinkedIn calls blocked by the open circuit (${formatUsd(summary.savings.blockedUsd)}), ${summary.savings.cacheHits} company lookups from cache (${formatUsd(summary.savings.cacheUsd)}), ${summary.savings.cachedPromptTokens.toLocaleString('en-US')} prompt tokens cached (${formatUsd(summary.savings.promptCacheUsd)})`,
     `  incidents         ${summary.incidents.map((incident) => `${incident.kind} #${incident.lead}`).join(', ') || 'none'}`,
   ];
 }

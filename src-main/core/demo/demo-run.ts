@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DemoEvent, DemoIncident, DemoLeadOutcome, DemoPace, DemoSummary } from '../../../src-shared/ipc/demo-types';
+import { formatUsd } from '../../../src-shared/pricing/format-usd';
 import { CoreError } from '../contracts';
 import type { ControlPlane } from '../control-plane';
 import { findDemoDir, loadDemoLeads, materializeDemoProject } from './demo-assets';
@@ -87,7 +88,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     emit({ kind: 'step', message: 'alert channels for the run: a webhook and a mailbox on 127.0.0.1 (stand-ins for Slack and e-mail)' });
     receivers = await startDemoReceivers(plane, actor);
 
-    emit({ kind: 'step', message: `deploying ${agentName} to the process target with a $${DEMO_SCRIPT.budgetUsd.toFixed(2)} budget` });
+    emit({ kind: 'step', message: `deploying ${agentName} to the process target with a ${formatUsd(DEMO_SCRIPT.budgetUsd)} budget` });
     const deployed = await plane.controller().deploy(project, {
       target: 'process',
       environment: ENVIRONMENT,
@@ -300,7 +301,7 @@ class LeadFeeder {
     this.incident({
       kind: 'budget_warning',
       lead: crossed.lead,
-      message: `budget ${percent}% reached ($${crossed.spentUsd.toFixed(2)} / $${DEMO_SCRIPT.budgetUsd.toFixed(2)}): warning delivered to ${reached.length ? reached.join(', ') : 'nobody yet'}${notification ? ', with "approve increase" in the console' : ''}`,
+      message: `budget ${percent}% reached (${formatUsd(crossed.spentUsd)} / ${formatUsd(DEMO_SCRIPT.budgetUsd)}): warning delivered to ${reached.length ? reached.join(', ') : 'nobody yet'}${notification ? ', with "approve increase" in the console' : ''}`,
       data: { spentUsd: crossed.spentUsd, budgetUsd: DEMO_SCRIPT.budgetUsd, notification: Boolean(notification), webhook: Boolean(webhook), email: Boolean(email) },
     });
   }

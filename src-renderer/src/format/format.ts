@@ -31,13 +31,8 @@ export function formatPercent(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : `${Math.round(value)}%`;
 }
 
-/** `[HH:MM:SS]` in local time, as the event log shows it. */
-export function formatClock(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '[--:--:--]';
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  return `[${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}]`;
-}
+/** `[HH:MM:SS]` in local time, as the event log shows it (shared with the CLI's demo lines). */
+export { formatClock } from '../../../src-shared/util/format-clock';
 
 /** `2025-03-01 14:02` in local time. */
 export function formatDateTime(iso: string | null): string {
