@@ -143,9 +143,14 @@ export const consoleContract = {
     }),
 
     'demo:run': request<DemoSummary, DemoEvent>()({
-      input: z.object({ pace: z.enum(['fast', 'presentation']) }).strict(),
+      input: z.object({ pace: z.enum(['fast', 'presentation']), pauseAtIncidents: z.boolean().optional() }).strict(),
       role: REQUEST_ROLES['demo:run'],
-      summary: 'The offline conference demo: deploy the lead-generation agent and run its 100 leads with the scripted incidents; every step, lead and incident as progress. Cancellable.',
+      summary: 'The offline conference demo: deploy the lead-generation agent and run its 100 leads with the scripted incidents; every step, lead, incident and pause as progress. One run at a time. Cancellable.',
+    }),
+    'demo:control': request<{ action: 'pause' | 'resume' }>()({
+      input: z.object({ action: z.enum(['pause', 'resume']) }).strict(),
+      role: REQUEST_ROLES['demo:control'],
+      summary: 'Pause the running demo before its next lead, or let a paused run go on.',
     }),
 
     'keys:list': request<ApiKeyRow[]>()({ input: z.object({ agent: agentName }).strict(), role: REQUEST_ROLES['keys:list'], summary: "An agent's API keys (hashes stay in main)." }),

@@ -49,6 +49,7 @@ export interface DemoSummary {
   failed: number;
   /** succeeded / processed. */
   successRate: number;
+  /** Wall time of the leads, not counting the presenter's pauses. */
   durationMs: number;
   leadsPerHour: number;
   latencyMs: { p50: number; p95: number; p99: number };
@@ -79,4 +80,7 @@ export type DemoEvent =
   | { kind: 'started'; agent: string; runId: string; version: string; deploymentId: string; endpoint: string; budgetUsd: number; leads: number; pace: DemoPace; variant: 'javascript' | 'python' }
   | { kind: 'lead'; lead: DemoLeadOutcome }
   | { kind: 'incident'; incident: DemoIncident }
-  | { kind: 'summary'; summary: DemoSummary };
+  | { kind: 'summary'; summary: DemoSummary }
+  /** The run stopped after lead `afterLead`: at a scripted incident, or because the presenter asked. */
+  | { kind: 'paused'; afterLead: number; reason: 'incident' | 'presenter' }
+  | { kind: 'resumed'; afterLead: number; pausedMs: number };

@@ -24,6 +24,7 @@ export const REQUEST_ROLES = {
   'deploy:create': 'developer',
   'deploy:rollback': 'developer',
   'demo:run': 'developer',
+  'demo:control': 'developer',
   'keys:list': 'admin',
   'keys:create': 'admin',
   'keys:revoke': 'admin',

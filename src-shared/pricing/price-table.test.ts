@@ -67,6 +67,10 @@ describe('formatUsd', () => {
     expect(formatUsd(0.0075)).toBe('$0.0075');
     expect(formatUsd(0.000135)).toBe('$0.000135');
     expect(formatUsd(0.5)).toBe('$0.50');
+    expect(formatUsd(0.554534)).toBe('$0.555');
+    expect(formatUsd(0.002441)).toBe('$0.00244');
+    expect(formatUsd(20_423_956.391)).toBe('$20,423,956.39');
+    expect(formatUsd(-1234.5)).toBe('-$1,234.50');
     expect(formatUsd(0)).toBe('$0.00');
   });
 });

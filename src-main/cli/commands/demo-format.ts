@@ -50,6 +50,10 @@ export function demoLines(event: DemoEvent, terminal: Terminal, at: Date = new D
     }
     case 'summary':
       return summaryLines(event.summary, terminal, stamp);
+    case 'paused':
+      return [`${stamp} ${paint(terminal, 'bold', `⏸ paused after lead #${event.afterLead}${event.reason === 'incident' ? ' to look at the incident' : ''}: press Enter to go on`)}`];
+    case 'resumed':
+      return [];
   }
 }
 

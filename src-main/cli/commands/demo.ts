@@ -10,6 +10,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { DemoGate } from '../../core/demo/demo-gate';
 import { runDemo } from '../../core/demo/demo-run';
 import type { DemoVariant } from '../../core/demo/demo-assets';
 import { startMonitoring } from '../../core/monitoring';
@@ -22,7 +24,7 @@ import { demoLines } from './demo-format';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
-export const demoHelp = `Usage: agentdock demo [--fast] [--python] [--leads N] [--keep-running] [--json]
+export const demoHelp = `Usage: agentdock demo [--fast] [--pause] [--python] [--leads N] [--keep-running] [--json]
 
 The offline conference demo: deploys the bundled lead-generation agent (LangGraph.js) to the
 process target with a $50 budget and processes 100 synthetic leads against simulated model,
@@ -32,6 +34,7 @@ LinkedIn and Clearbit services on 127.0.0.1: no network, no API keys. Scripted i
   #67 the model writes an e-mail address → redacted to [EMAIL_REDACTED], counted, audited
   #85 spend crosses 90% of the budget → notification with "approve increase"
   --fast           no pause between leads (a few seconds; default: presentation pace, ~3 minutes)
+  --pause          stop after each incident until Enter is pressed, to explain it on stage
   --python         run the Python twin of the agent (LangGraph for Python): needs Python 3.10+
                    with langgraph, langchain-core and httpx; AGENTDOCK_PYTHON names the
                    interpreter (default python3)
@@ -44,7 +47,7 @@ Exit codes: 0 every lead processed, 1 a lead failed or the demo could not start,
 
 /** `agentdock demo`. */
 export async function runDemoCommand(argv: string[], terminal: Terminal): Promise<number> {
-  const { values } = parseCommandArguments('demo', argv, { fast: { type: 'boolean' }, python: { type: 'boolean' }, leads: { type: 'string' }, 'keep-running': { type: 'boolean' }, json: { type: 'boolean' } }, 0);
+  const { values } = parseCommandArguments('demo', argv, { fast: { type: 'boolean' }, pause: { type: 'boolean' }, python: { type: 'boolean' }, leads: { type: 'string' }, 'keep-running': { type: 'boolean' }, json: { type: 'boolean' } }, 0);
   if (values.help) return (terminal.out(demoHelp), EXIT.ok);
   const leads = values.leads === undefined ? undefined : Number(values.leads);
   if (leads !== undefined && (!Number.isInteger(leads) || leads < 1 || leads > 100)) throw new UsageError('--leads must be a whole number from 1 to 100', 'demo');
@@ -61,6 +64,7 @@ export async function runDemoCommand(argv: string[], terminal: Terminal): Promis
       const controller = new AbortController();
       const interrupt = (): void => controller.abort(new Error('interrupted'));
       process.once('SIGINT', interrupt);
+      const presenter = values.pause ? presenterKeys() : undefined;
       let summary: DemoSummary;
       try {
         summary = await runDemo({
@@ -69,14 +73,17 @@ export async function runDemoCommand(argv: string[], terminal: Terminal): Promis
           pace: values.fast ? 'fast' : 'presentation',
           variant,
           ...(leads !== undefined ? { leads } : {}),
+          ...(presenter ? { gate: presenter.gate, pauseAtIncidents: true } : {}),
           signal: controller.signal,
           onEvent: (event: DemoEvent) => {
             if (json) terminal.out(JSON.stringify(event));
             else for (const line of demoLines(event, terminal)) terminal.out(line);
+            if (event.kind === 'paused') presenter?.onPaused();
           },
         });
       } finally {
         process.off('SIGINT', interrupt);
+        presenter?.close();
         monitoring.dispose();
         // Telemetry stores what it has and lets go of the agent's stream, which would otherwise
         // report the agent going away as a lost connection.
@@ -87,6 +94,28 @@ export async function runDemoCommand(argv: string[], terminal: Terminal): Promis
     },
     home ? { dataDir: home.dataDir, keyProvider: home.keyProvider } : {},
   );
+}
+
+/**
+ * `--pause`: Enter on stdin lets a paused run go on. When stdin ends (a pipe, Ctrl+D) the run
+ * no longer waits.
+ */
+function presenterKeys(): { gate: DemoGate; onPaused(): void; close(): void } {
+  const gate = new DemoGate();
+  let ended = false;
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', () => gate.resume());
+  lines.on('close', () => {
+    ended = true;
+    gate.resume();
+  });
+  return {
+    gate,
+    onPaused: () => {
+      if (ended) gate.resume();
+    },
+    close: () => lines.close(),
+  };
 }
 
 /** The demo's own data dir and master key, for runs without AGENTDOCK_MASTER_KEY. */

@@ -10,7 +10,9 @@
  *   where — types, counts and the stage — never a value (events never carry one). At most one per
  *   agent per `piiQuietMs` (default a minute): a stream of requests full of e-mail addresses is one
  *   notification, not hundreds; the Protection panel still counts every finding.
- * - Only the transitions a person acts on are notified: OPEN, and CLOSED after a trial succeeded.
+ * - Only the transitions a person acts on are notified: CLOSED → OPEN, and CLOSED again after a
+ *   trial succeeded. A failed trial (HALF_OPEN → OPEN) is the same outage going on: the opening's
+ *   notification stands, rather than one more for every cooldown the service stays down.
  */
 import { isPiiKeptOut } from '../../../src-shared/ipc/control-fold';
 import type { Disposable } from '../contracts';
@@ -54,11 +56,11 @@ export function notifyRuntimeEvents(source: LiveEventSource, notifications: Noti
     const service = typeof data.service === 'string' ? data.service : 'a service';
     const name = options.agentName(event.agentId);
     const common = { agentId: event.agentId, agentName: name, source: 'breaker', data: { ...pick(data, ['service', 'from', 'to', 'reason', 'consecutiveFailures', 'failureThreshold', 'cooldownMs', 'blocked', 'costSavedUsd']), time: event.time } };
-    if (data.to === 'OPEN') {
+    if (data.to === 'OPEN' && data.from !== 'HALF_OPEN') {
       const cooldown = typeof data.cooldownMs === 'number' ? ` for ${Math.round(data.cooldownMs / 1000)} s` : '';
       const failures = typeof data.consecutiveFailures === 'number' ? `${data.consecutiveFailures} consecutive failures` : 'failures';
       const threshold = typeof data.failureThreshold === 'number' ? ` (threshold ${data.failureThreshold})` : '';
-      const why = data.reason === 'trial_failed' ? 'the trial call after the cooldown failed' : `${failures}${threshold}`;
+      const why = `${failures}${threshold}`;
       notifications.notify({
         ...common,
         severity: 'critical',

@@ -46,4 +46,46 @@ describe('demo:run', () => {
     // The demo agent is an agent like any other: the fleet lists it.
     expect(test.plane.repositories.agents.findByName('lead-gen-demo')).toBeDefined();
   }, 120_000);
+
+  it('pauses after each incident until a presenter resumes it, and runs one demo at a time', async () => {
+    const developer = connect(test.handlers, { user: 'dev', role: 'developer' });
+    const presenter = connect(test.handlers, { user: 'presenter', role: 'developer' });
+    expect(await presenter.client.request('demo:control', { action: 'resume' })).toMatchObject({ ok: false, error: { code: 'E2023' } });
+    const events: DemoEvent[] = [];
+    const runStarted = Date.now();
+    let onPause: (() => void) | undefined;
+    const run = developer.client.request('demo:run', { pace: 'fast', pauseAtIncidents: true }, {
+      onProgress: (event) => {
+        events.push(event);
+        if (event.kind === 'paused') onPause?.();
+      },
+    });
+    const nextPause = (): Promise<void> => new Promise((resolve) => (onPause = resolve));
+    const pausedAt: number[] = [];
+    for (let pause = 0; pause < 5; pause++) {
+      await nextPause();
+      const paused = events.at(-1);
+      if (paused?.kind !== 'paused') throw new Error(`expected a pause, got ${JSON.stringify(paused)}`);
+      pausedAt.push(paused.afterLead);
+      if (pause === 0) {
+        // Another window cannot start a second run meanwhile.
+        expect(await presenter.client.request('demo:run', { pace: 'fast' })).toMatchObject({ ok: false, error: { code: 'E2005' } });
+      }
+      // While paused, no lead is sent.
+      const seen = events.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events.length).toBe(seen);
+      expect(await presenter.client.request('demo:control', { action: 'resume' })).toMatchObject({ ok: true });
+    }
+    const result = await run;
+    developer.close();
+    presenter.close();
+    expect(pausedAt).toEqual([34, 50, 61, 67, 85]);
+    expect(events.filter((event) => event.kind === 'resumed').map((event) => (event.kind === 'resumed' ? event.afterLead : 0))).toEqual([34, 50, 61, 67, 85]);
+    expect(result).toMatchObject({ ok: true, value: { processed: 100, failed: 0 } });
+    // The pauses are not counted as the run's time.
+    const paused = events.reduce((sum, event) => sum + (event.kind === 'resumed' ? event.pausedMs : 0), 0);
+    expect(paused).toBeGreaterThanOrEqual(5 * 300);
+    if (result.ok) expect(result.value.durationMs).toBeLessThanOrEqual(Date.now() - runStarted - paused);
+  }, 120_000);
 });

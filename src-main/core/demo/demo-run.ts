@@ -20,6 +20,7 @@ import type { ControlPlane } from '../control-plane';
 import { findDemoDir, loadDemoLeads, materializeDemoProject } from './demo-assets';
 import type { DemoVariant } from './demo-assets';
 import { checkDemoPython, demoPythonPath } from './demo-python';
+import { DemoGate } from './demo-gate';
 import { DEMO_SCRIPT, leadArrivalMs } from './demo-script';
 import type { DemoLead } from './demo-script';
 import { startDemoReceivers } from './demo-receivers';
@@ -42,6 +43,10 @@ export interface DemoRunOptions {
   demoDir?: string;
   onEvent?: (event: DemoEvent) => void;
   signal?: AbortSignal;
+  /** Stop after each lead at which a scripted incident happened, until `gate.resume()`. */
+  pauseAtIncidents?: boolean;
+  /** The presenter's pause and resume (a gate of its own when not given). */
+  gate?: DemoGate;
   /** Runs before each lead is sent (a test kills the agent here). */
   beforeLead?: (index: number, context: { deploymentId: string }) => Promise<void> | void;
 }
@@ -106,16 +111,27 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     emit({ kind: 'started', agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, endpoint, budgetUsd: DEMO_SCRIPT.budgetUsd, leads: leads.length, pace: options.pace ?? 'presentation', variant });
 
     const feeder = new LeadFeeder({ plane, world, receivers, endpoint, apiKey, deploymentId: deployed.deploymentId, agentId: agent.id, actor, total: leads.length, emit });
+    const gate = options.gate ?? new DemoGate();
+    let pausedMs = 0;
+    const trackPauses = (event: DemoEvent): void => {
+      if (event.kind === 'resumed') pausedMs += event.pausedMs;
+      emit(event);
+    };
     for (const lead of leads) {
       options.signal?.throwIfAborted();
       await options.beforeLead?.(lead.index, { deploymentId: deployed.deploymentId });
+      const incidentsBefore = feeder.incidents().length;
       if (lead.index === DEMO_SCRIPT.keyRotationLead) await feeder.rotateOpenAiKey(lead.index);
       const outcome = await feeder.send(lead);
       emit({ kind: 'lead', lead: outcome });
       await feeder.reportDeliveries();
-      if (leadDelayMs > 0 && lead.index < leads.length) await sleep(leadDelayMs, undefined, options.signal ? { signal: options.signal } : {});
+      if (lead.index === leads.length) break;
+      if (options.pauseAtIncidents && feeder.incidents().length > incidentsBefore) gate.requestPause('incident');
+      await gate.hold(lead.index, trackPauses, options.signal);
+      if (leadDelayMs > 0) await sleep(leadDelayMs, undefined, options.signal ? { signal: options.signal } : {});
     }
-    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, leads: leads.length, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs: Date.now() - started, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
+    const durationMs = Date.now() - started - pausedMs;
+    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, leads: leads.length, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
     emit({ kind: 'summary', summary });
     return summary;
   } finally {

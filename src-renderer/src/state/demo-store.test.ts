@@ -17,4 +17,10 @@ describe('the demo run folded from its progress events', () => {
     apply({ kind: 'incident', incident: { kind: 'key_rotated', lead: 50, message: 'rotated' } });
     expect(state.incidents.map((incident) => incident.lead)).toEqual([34, 50]);
   });
+
+  it('shows a pause where the run waits and clears it when the run goes on', () => {
+    const state = { incidents: [] };
+    expect(applyDemoEvent(state, { kind: 'paused', afterLead: 34, reason: 'incident' })).toEqual({ paused: { afterLead: 34, reason: 'incident' }, pauseRequested: false });
+    expect(applyDemoEvent(state, { kind: 'resumed', afterLead: 34, pausedMs: 1200 })).toEqual({ paused: null, pauseRequested: false });
+  });
 });

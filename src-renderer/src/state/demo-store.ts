@@ -19,26 +19,47 @@ export interface DemoRunState {
   incidents: DemoIncident[];
   summary: DemoSummary | null;
   error: string | null;
-  start(pace: DemoPace): void;
+  /** Whether the run stops after each scripted incident until the presenter continues. */
+  pauseAtIncidents: boolean;
+  /** Where the run is waiting for the presenter, while it is. */
+  paused: { afterLead: number; reason: 'incident' | 'presenter' } | null;
+  /** A pause asked for, not reached yet (the lead in flight finishes first). */
+  pauseRequested: boolean;
+  start(pace: DemoPace, options?: { pauseAtIncidents?: boolean }): void;
+  pause(): void;
+  resume(): void;
   cancel(): void;
   dismiss(): void;
 }
 
 let controller: AbortController | undefined;
 
-const idle: Omit<DemoRunState, 'pace' | 'start' | 'cancel' | 'dismiss'> = { status: 'idle', step: null, runId: null, agent: null, total: 0, lastLead: null, incidents: [], summary: null, error: null };
+type Actions = 'start' | 'pause' | 'resume' | 'cancel' | 'dismiss';
+
+const idle: Omit<DemoRunState, 'pace' | 'pauseAtIncidents' | Actions> = { status: 'idle', step: null, runId: null, agent: null, total: 0, lastLead: null, incidents: [], summary: null, error: null, paused: null, pauseRequested: false };
 
 export const useDemo = create<DemoRunState>((set, get) => ({
   ...idle,
   pace: 'presentation',
-  start(pace) {
+  pauseAtIncidents: false,
+  start(pace, options = {}) {
     if (get().status === 'running') return;
     controller = new AbortController();
     const signal = controller.signal;
-    set({ ...idle, incidents: [], status: 'running', pace, step: 'Starting the demo…' });
-    callConsole('demo:run', { pace }, { signal, onProgress: (event) => set((state) => applyDemoEvent(state, event)) })
-      .then((summary) => set({ status: 'done', summary }))
-      .catch((error: unknown) => set({ status: signal.aborted ? 'cancelled' : 'failed', error: describeError(error).message }));
+    const pauseAtIncidents = options.pauseAtIncidents ?? false;
+    set({ ...idle, incidents: [], status: 'running', pace, pauseAtIncidents, step: 'Starting the demo…' });
+    callConsole('demo:run', { pace, pauseAtIncidents }, { signal, onProgress: (event) => set((state) => applyDemoEvent(state, event)) })
+      .then((summary) => set({ status: 'done', summary, paused: null, pauseRequested: false }))
+      .catch((error: unknown) => set({ status: signal.aborted ? 'cancelled' : 'failed', error: describeError(error).message, paused: null, pauseRequested: false }));
+  },
+  pause() {
+    if (get().status !== 'running' || get().paused) return;
+    set({ pauseRequested: true });
+    callConsole('demo:control', { action: 'pause' }).catch((error: unknown) => set({ pauseRequested: false, error: describeError(error).message }));
+  },
+  resume() {
+    if (!get().paused && !get().pauseRequested) return;
+    callConsole('demo:control', { action: 'resume' }).catch((error: unknown) => set({ error: describeError(error).message }));
   },
   cancel() {
     controller?.abort();
@@ -61,5 +82,9 @@ export function applyDemoEvent(state: Pick<DemoRunState, 'incidents'>, event: De
       return { incidents: [...state.incidents, event.incident] };
     case 'summary':
       return { summary: event.summary };
+    case 'paused':
+      return { paused: { afterLead: event.afterLead, reason: event.reason }, pauseRequested: false };
+    case 'resumed':
+      return { paused: null, pauseRequested: false };
   }
 }

@@ -3,13 +3,14 @@ import type { DemoIncidentKind } from '../../../../src-shared/ipc/demo-types';
 import { formatUsd } from '../../../../src-shared/pricing/format-usd';
 import { useDemo } from '../../state/demo-store';
 
+/** Marks every desktop font has (emoji fonts are not on every Linux machine). */
 const ICON: Record<DemoIncidentKind, string> = {
   rate_limited: '⚠',
-  breaker_open: '⛔',
+  breaker_open: '✖',
   breaker_recovered: '✔',
-  key_rotated: '🔑',
-  pii_redacted: '🛡',
-  budget_warning: '💰',
+  key_rotated: '⟳',
+  pii_redacted: '⊘',
+  budget_warning: '$',
   agent_restarted: '↻',
 };
 
@@ -26,9 +27,16 @@ export function DemoStrip(): ReactNode {
         <span className="muted">simulated model, LinkedIn and Clearbit on 127.0.0.1 — no network</span>
         <span className="spacer" />
         {demo.status === 'running' ? (
-          <button type="button" className="button" onClick={() => demo.cancel()}>
-            Stop the demo
-          </button>
+          <>
+            {demo.paused ? null : (
+              <button type="button" className="button" disabled={demo.pauseRequested || !demo.runId} onClick={() => demo.pause()}>
+                {demo.pauseRequested ? 'Pausing after this lead…' : 'Pause'}
+              </button>
+            )}
+            <button type="button" className="button" onClick={() => demo.cancel()}>
+              Stop the demo
+            </button>
+          </>
         ) : (
           <button type="button" className="button" onClick={() => demo.dismiss()}>
             Close
@@ -42,6 +50,17 @@ export function DemoStrip(): ReactNode {
           <span>
             {lead.index} / {lead.total} leads ({percent}%) · {lead.name}, {lead.company} · {formatUsd(lead.spentUsd)} / {formatUsd(lead.budgetUsd)}
           </span>
+        </div>
+      ) : null}
+      {demo.paused ? (
+        <div className="demo-paused" role="status">
+          <span>
+            Paused after lead #{demo.paused.afterLead}
+            {demo.paused.reason === 'incident' ? ' — the incident is on the panel below' : ''}.
+          </span>
+          <button type="button" className="button primary" onClick={() => demo.resume()}>
+            Continue
+          </button>
         </div>
       ) : null}
       {demo.incidents.length ? (

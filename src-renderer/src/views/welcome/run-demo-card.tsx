@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { useCan } from '../../console/use-role';
 import { useDemo } from '../../state/demo-store';
@@ -9,9 +10,10 @@ export function RunDemoCard(): ReactNode {
   const canRun = useCan('demo:run');
   const { status, start } = useDemo();
   const navigate = useUi((state) => state.navigate);
+  const [pauseAtIncidents, setPauseAtIncidents] = useState(true);
   if (!canRun) return null;
   const run = (pace: 'presentation' | 'fast'): void => {
-    start(pace);
+    start(pace, { pauseAtIncidents });
     navigate({ view: 'control' });
   };
   return (
@@ -21,6 +23,10 @@ export function RunDemoCard(): ReactNode {
         Deploys a lead-generation agent (LangGraph.js) with a $50 budget and runs 100 synthetic leads against a simulated model, LinkedIn and Clearbit — no
         network, no API keys. Watch the circuit breaker, a key rotation, personal-data redaction and a budget warning happen on the control panel.
       </p>
+      <label className="demo-card-option">
+        <input type="checkbox" checked={pauseAtIncidents} onChange={(event) => setPauseAtIncidents(event.target.checked)} />
+        Pause at each incident, so you can explain it (Continue on the control panel)
+      </label>
       <div className="button-row">
         <button type="button" className="button primary" disabled={status === 'running'} onClick={() => run('presentation')}>
           Run the demo
