@@ -6,10 +6,11 @@
 // - it is crash safe: the agent's replica killed with a lead in flight is restarted by the process
 //   target and the lead is sent again, so every lead is processed exactly once;
 // - it needs no network: the CLI runs it to the end in a network namespace with only loopback.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoEvent, DemoIncident, DemoLeadOutcome, DemoSummary } from '../../../src-shared/ipc/demo-types';
@@ -242,6 +243,48 @@ describe('agentdock demo --fast', () => {
         expect(summary?.kind === 'summary' && summary.summary).toMatchObject({ processed: 100, failed: 0 });
         // Without AGENTDOCK_MASTER_KEY it kept to its own data dir.
         expect(existsSync(path.join(cliHome, 'demo-home', 'demo-master.key'))).toBe(true);
+      } finally {
+        rmSync(cliHome, { recursive: true, force: true });
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
+
+describe('agentdock demo --pause', () => {
+  it(
+    'stops after the incident at lead #34 until Enter is pressed, then runs to the end',
+    async () => {
+      const cliHome = mkdtempSync(path.join(tmpdir(), 'agentdock-demo-pause-'));
+      try {
+        const env: NodeJS.ProcessEnv = { ...process.env, AGENTDOCK_HOME: cliHome };
+        delete env.AGENTDOCK_MASTER_KEY;
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/agentdock.js'), 'demo', '--fast', '--pause', '--leads', '40', '--json'], { cwd: cliHome, env, stdio: ['pipe', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        const events: DemoEvent[] = [];
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        const lines = createInterface({ input: child.stdout });
+        const paused = new Promise<void>((resolve) =>
+          lines.on('line', (line) => {
+            if (!line.startsWith('{')) return;
+            const event = JSON.parse(line) as DemoEvent;
+            if (typeof event.kind !== 'string') return;
+            events.push(event);
+            if (event.kind === 'paused') resolve();
+          }),
+        );
+        await Promise.race([paused, exited.then((code) => Promise.reject(new Error(`the demo exited (${code}) before pausing: ${stderr}`)))]);
+        expect(events.at(-1)).toEqual({ kind: 'paused', afterLead: 34, reason: 'incident' });
+        // Waiting for the presenter: no lead goes by.
+        const seen = events.length;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(events.length).toBe(seen);
+        child.stdin.write('\n');
+        expect({ code: await exited, stderr: '' }).toEqual({ code: 0, stderr: '' });
+        expect(events.filter((event) => event.kind === 'lead')).toHaveLength(40);
+        expect(events.find((event) => event.kind === 'resumed')).toMatchObject({ afterLead: 34 });
+        expect(events.at(-1)).toMatchObject({ kind: 'summary', summary: { processed: 40, failed: 0 } });
       } finally {
         rmSync(cliHome, { recursive: true, force: true });
       }
