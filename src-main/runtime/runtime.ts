@@ -24,7 +24,7 @@ import { createIoValidator, inlineSchemas } from './http/io-schema';
 import { startHttpServer } from './http/server';
 import type { HttpServerHandle } from './http/server';
 import type { RuntimeServices } from './http/services';
-import { agentLlmEnvironment, Budget, createAgentToken, LlmProxy, serveProxy, startSimulatedProvider } from './llm';
+import { agentLlmEnvironment, Budget, createAgentToken, fileBudgetStore, LlmProxy, serveProxy, startSimulatedProvider } from './llm';
 import type { RunningProxy, SimulatedProvider } from './llm';
 import { PolicyEngine } from './policy';
 import { sharedBreakerRegistry } from './reliability/breaker-registry';
@@ -45,7 +45,11 @@ export interface StartRuntimeOptions {
   port?: number;
   /** Where JSON log lines go (default stdout). */
   logStream?: Writable;
-  /** Where the Langfuse spool lives (default a per-agent directory under the OS temp dir). */
+  /**
+   * The replica's own directory (AGENTDOCK_STATE_DIR): the budget's spend, kept across restarts,
+   * and the Langfuse spool. Without it spend lives in memory only and the spool goes under the OS
+   * temp dir.
+   */
   stateDir?: string;
 }
 
@@ -122,7 +126,12 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     }
     // budget.json (an approved increase) outranks runtime.json's limit, now and on every reload.
     const limitOf = (reloadable: ReloadableParts): number | null => reloadable.budget?.limitUsd ?? settings.budget?.limitUsd ?? null;
-    const budget = new Budget({ limitUsd: limitOf(parts), ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}) }, events);
+    const budgetStore = options.stateDir ? fileBudgetStore(path.join(options.stateDir, spec.agent.name), (message) => logger.warn(message)) : undefined;
+    const budget = new Budget({ limitUsd: limitOf(parts), ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}), ...(budgetStore ? { store: budgetStore } : {}) }, events);
+    if (budget.restoredUsd > 0) {
+      metrics.set(METRIC.budgetSpent, budget.restoredUsd);
+      logger.info('budget spend carried over from before the restart', { spentUsd: budget.restoredUsd, limitUsd: budget.snapshot().limitUsd });
+    }
     const agentToken = createAgentToken();
     const proxy = new LlmProxy({
       provider: { mode: provider.mode, openaiBaseUrl: openaiBaseUrl ?? 'https://api.openai.com/v1', anthropicBaseUrl: anthropicBaseUrl ?? 'https://api.anthropic.com' },

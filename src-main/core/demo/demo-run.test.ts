@@ -188,6 +188,9 @@ describe('runDemo', () => {
       expect(restarted.length).toBeGreaterThanOrEqual(1);
       expect(restarted.every((incident) => incident.lead === crashLead)).toBe(true);
       expect(kindsAndLeads(summary.incidents.filter((incident) => incident.kind !== 'agent_restarted'))).toEqual(SCRIPTED_INCIDENTS);
+      // The restarted runtime went on from the spend before the crash, so its budget warning still
+      // fired at 90% and reached the console, the webhook and the mailbox.
+      expect(summary.incidents.find((incident) => incident.kind === 'budget_warning')?.data).toMatchObject({ notification: true, webhook: true, email: true });
       // The process target brought the replica back as a new process.
       const replica = (await plane.targets.process!.status(summary.deploymentId))?.replicas[0];
       expect(replica).toMatchObject({ state: 'running' });

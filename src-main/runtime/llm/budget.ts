@@ -9,6 +9,10 @@
  * calls adds up exactly. Alerts fire once per threshold (seed 002 #11, "no spam"): a `budget`
  * event at `warnRatio` (default 90%) and another when spend reaches 100%. Raising the limit
  * (`setLimit`, the console's "approve increase") re-arms them.
+ *
+ * Spend outlives the process when a `store` is given (budget-store.ts, in the replica's state
+ * dir): a replica that crashed and was restarted goes on from what its deployment had spent, with
+ * the warnings already given, instead of from $0 with a fresh budget.
  */
 import { formatUsd } from '../../../src-shared/pricing/format-usd';
 import { picoToUsd, usdToPico } from '../../../src-shared/pricing/price-table';
@@ -19,6 +23,20 @@ export interface BudgetOptions {
   limitUsd: number | null;
   /** Fraction of the limit at which the warning fires. */
   warnRatio?: number;
+  /** Where spend is kept across restarts: read once here, written on every change. */
+  store?: BudgetStore;
+}
+
+/** What a budget keeps across restarts: spend (integer picodollars) and the alerts already given. */
+export interface BudgetState {
+  spentPico: bigint;
+  warned: boolean;
+  exhausted: boolean;
+}
+
+export interface BudgetStore {
+  load(): BudgetState | undefined;
+  save(state: BudgetState): void;
 }
 
 export interface BudgetSnapshot {
@@ -55,6 +73,9 @@ export class Budget {
   private nextId = 1;
   private warned = false;
   private exhausted = false;
+  private readonly store: BudgetStore | undefined;
+  /** The spend read back from the store at start (0 without one). */
+  readonly restoredUsd: number;
 
   constructor(
     options: BudgetOptions,
@@ -63,6 +84,14 @@ export class Budget {
     this.limitPico = toLimit(options.limitUsd);
     this.warnRatio = options.warnRatio ?? 0.9;
     if (!(this.warnRatio > 0 && this.warnRatio <= 1)) throw new RangeError(`warnRatio must be in (0, 1], got ${this.warnRatio}`);
+    this.store = options.store;
+    const restored = this.store?.load();
+    if (restored) {
+      this.spentPico = restored.spentPico;
+      this.warned = restored.warned;
+      this.exhausted = restored.exhausted;
+    }
+    this.restoredUsd = picoToUsd(this.spentPico);
   }
 
   /** Holds `worstCaseUsd` for a call, or refuses when it would not fit in what remains. */
@@ -71,7 +100,10 @@ export class Budget {
     if (this.limitPico !== null && this.spentPico + this.reservedPico + amount > this.limitPico) {
       const refusal = this.refusal(amount);
       this.events.emit('budget', { level: 'blocked', requestedUsd: refusal.requestedUsd, message: refusal.message, ...refusal.snapshot }, traceId);
-      if (this.reached(1)) this.announceExhausted();
+      if (this.reached(1)) {
+        this.announceExhausted();
+        this.persist();
+      }
       return refusal;
     }
     const id = this.nextId++;
@@ -83,8 +115,7 @@ export class Budget {
   /** Replaces a reservation with the metered cost of the call; a reservation already settled is ignored. */
   reconcile(reservation: Reservation, actualUsd: number): void {
     if (!this.settle(reservation)) return;
-    this.spentPico += usdToPico(Math.max(0, actualUsd));
-    this.checkThresholds();
+    this.spend(actualUsd);
   }
 
   /** Returns a reservation unused (the call was never billed). */
@@ -94,8 +125,7 @@ export class Budget {
 
   /** Adds a cost that had no reservation (e.g. reported after the fact). */
   charge(actualUsd: number): void {
-    this.spentPico += usdToPico(Math.max(0, actualUsd));
-    this.checkThresholds();
+    this.spend(actualUsd);
   }
 
   /** Sets a new limit (an approved increase); alerts re-arm below their thresholds. */
@@ -106,6 +136,7 @@ export class Budget {
     if (!this.reached(1)) this.exhausted = false;
     this.events.emit('budget', { level: 'limit_changed', previousLimitUsd: previous, ...this.snapshot() });
     this.checkThresholds();
+    this.persist();
   }
 
   snapshot(): BudgetSnapshot {
@@ -114,6 +145,16 @@ export class Budget {
     // A zero limit is already fully used: nothing may be spent.
     const ratio = limitUsd === null ? 0 : limitUsd === 0 ? 1 : spentUsd / limitUsd;
     return { limitUsd, spentUsd, reservedUsd: picoToUsd(this.reservedPico), ratio };
+  }
+
+  private spend(actualUsd: number): void {
+    this.spentPico += usdToPico(Math.max(0, actualUsd));
+    this.checkThresholds();
+    this.persist();
+  }
+
+  private persist(): void {
+    this.store?.save({ spentPico: this.spentPico, warned: this.warned, exhausted: this.exhausted });
   }
 
   private settle(reservation: Reservation): boolean {

@@ -5,7 +5,8 @@
 export { LlmProxy, worstCaseUsd } from './llm-proxy';
 export type { LlmPath, LlmProxyOptions } from './llm-proxy';
 export { Budget } from './budget';
-export type { BudgetExceeded, BudgetOptions, BudgetSnapshot, Reservation } from './budget';
+export type { BudgetExceeded, BudgetOptions, BudgetSnapshot, BudgetState, BudgetStore, Reservation } from './budget';
+export { fileBudgetStore } from './budget-store';
 export { CostLedger } from './cost-ledger';
 export type { CostTotals } from './cost-ledger';
 export { agentLlmEnvironment, createAgentToken } from './agent-access';
