@@ -126,6 +126,17 @@ async function proxyOverhead(): Promise<void> {
       );
     }
   }
+  // A deployed replica also writes its spend to its state dir after every call (budget-store.ts).
+  const spendDir = mkdtempSync(path.join(tmpdir(), 'agentdock-bench-spend-'));
+  try {
+    const inMemory = await measureProxyOverhead({ provider: 'openai', requests: 300, warmup: 50, outputTokens: 32 });
+    const onDisk = await measureProxyOverhead({ provider: 'openai', requests: 300, warmup: 50, outputTokens: 32, spendDir });
+    console.log(
+      `${'openai, spend kept'.padEnd(18)} added p50 ${fmt(onDisk.addedMs.p50)} p95 ${fmt(onDisk.addedMs.p95)} vs in memory p50 ${fmt(inMemory.addedMs.p50)} p95 ${fmt(inMemory.addedMs.p95)} (ratio p50 ${(onDisk.proxiedMs.p50 / inMemory.proxiedMs.p50).toFixed(2)}× proxied latency)`,
+    );
+  } finally {
+    rmSync(spendDir, { recursive: true, force: true });
+  }
 }
 
 function policyEngine(): void {

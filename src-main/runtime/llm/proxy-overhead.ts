@@ -7,6 +7,7 @@
  */
 import type { TelemetryEventType } from '../contracts';
 import { Budget } from './budget';
+import { fileBudgetStore } from './budget-store';
 import { LlmProxy } from './llm-proxy';
 import type { LlmProvider } from './llm-types';
 import { serveProxy } from './serve-proxy';
@@ -43,7 +44,9 @@ export function percentiles(samples: readonly number[]): Percentiles {
 }
 
 /** Runs the comparison; starts and stops its own simulator and proxy on 127.0.0.1. */
-export async function measureProxyOverhead(options: { provider?: LlmProvider; stream?: boolean; requests?: number; warmup?: number; outputTokens?: number } = {}): Promise<OverheadReport> {
+export async function measureProxyOverhead(
+  options: { provider?: LlmProvider; stream?: boolean; requests?: number; warmup?: number; outputTokens?: number; /** Keep the budget's spend in this dir, as a deployed replica does. */ spendDir?: string } = {},
+): Promise<OverheadReport> {
   const provider = options.provider ?? 'openai';
   const stream = options.stream ?? false;
   const requests = options.requests ?? 200;
@@ -60,7 +63,7 @@ export async function measureProxyOverhead(options: { provider?: LlmProvider; st
     provider: { mode: 'simulated', openaiBaseUrl: simulator.openaiBaseUrl, anthropicBaseUrl: simulator.anthropicBaseUrl },
     providerKeys: () => ({}),
     agentToken: 'bench-agent-token',
-    budget: new Budget({ limitUsd: null }, events),
+    budget: new Budget({ limitUsd: null, ...(options.spendDir ? { store: fileBudgetStore(options.spendDir, (message) => console.warn(message)) } : {}) }, events),
     events,
     metrics,
   });
