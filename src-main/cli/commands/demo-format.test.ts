@@ -16,9 +16,9 @@ describe('demo lines in the talk format', () => {
     expect(demoLines(lead, plain, at)).toEqual(['[14:23:45]  34 / 100 leads  Clara Osei, Lumenwater Analytics  ✓ qualified (80) [linkedin via cache] (sent 2×)  $18.85 / $50.00']);
     const started: DemoEvent = { kind: 'started', agent: 'lead-gen-demo', runId: 'lg-7a3f9c2d', version: 'v1', deploymentId: 'dep_1', endpoint: 'http://127.0.0.1:1', budgetUsd: 50, leads: 100, pace: 'fast', variant: 'javascript' };
     expect(demoLines(started, plain, at)[0]).toMatch(/^\[14:23:45\] agent_id: lg-7a3f9c2d {2}lead-gen-demo v1 .* budget \$50\.00/);
-    expect(demoLines({ kind: 'incident', incident: { kind: 'budget_warning', lead: 85, message: 'budget 90% reached ($45.25 / $50.00)' } }, plain, at)).toEqual(['[14:23:45] 💰 lead #85: budget 90% reached ($45.25 / $50.00)']);
+    expect(demoLines({ kind: 'incident', incident: { kind: 'budget_warning', lead: 85, message: 'budget 90% reached ($45.25 / $50.00)' } }, plain, at)).toEqual(['[14:23:45] $ lead #85: budget 90% reached ($45.25 / $50.00)']);
     // --pause: the presenter is told how to go on; going on prints nothing.
-    expect(demoLines({ kind: 'paused', afterLead: 34, reason: 'incident' }, plain, at)).toEqual(['[14:23:45] ⏸ paused after lead #34 to look at the incident: press Enter to go on']);
+    expect(demoLines({ kind: 'paused', afterLead: 34, reason: 'incident' }, plain, at)).toEqual(['[14:23:45] ‖ paused after lead #34 to look at the incident: press Enter to go on']);
     expect(demoLines({ kind: 'resumed', afterLead: 34, pausedMs: 5000 }, plain, at)).toEqual([]);
   });
 

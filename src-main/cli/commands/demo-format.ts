@@ -3,20 +3,21 @@
  * agent id `lg-7a3f9c2d`, spend as `$5.29 / $50.00`). Pure: events in, lines out; colours go
  * through the terminal's `paint`, so a pipe gets plain text.
  */
+import { DEMO_INCIDENT_MARK } from '../../../src-shared/ipc/demo-marks';
 import type { DemoEvent, DemoIncidentKind, DemoSummary } from '../../../src-shared/ipc/demo-types';
 import { formatUsd } from '../../../src-shared/pricing/format-usd';
 import { formatClock } from '../../../src-shared/util/format-clock';
 import { paint } from '../terminal';
 import type { Terminal } from '../terminal';
 
-const MARK: Record<DemoIncidentKind, { symbol: string; style: 'yellow' | 'red' | 'green' | 'cyan' }> = {
-  rate_limited: { symbol: '⚠', style: 'yellow' },
-  breaker_open: { symbol: '⛔', style: 'red' },
-  breaker_recovered: { symbol: '✔', style: 'green' },
-  key_rotated: { symbol: '🔑', style: 'cyan' },
-  pii_redacted: { symbol: '🛡', style: 'yellow' },
-  budget_warning: { symbol: '💰', style: 'yellow' },
-  agent_restarted: { symbol: '↻', style: 'red' },
+const STYLE: Record<DemoIncidentKind, 'yellow' | 'red' | 'green' | 'cyan'> = {
+  rate_limited: 'yellow',
+  breaker_open: 'red',
+  breaker_recovered: 'green',
+  key_rotated: 'cyan',
+  pii_redacted: 'yellow',
+  budget_warning: 'yellow',
+  agent_restarted: 'red',
 };
 
 
@@ -45,13 +46,13 @@ export function demoLines(event: DemoEvent, terminal: Terminal, at: Date = new D
       return [`${stamp} ${String(lead.index).padStart(3)} / ${lead.total} leads  ${lead.name}, ${lead.company}  ${verdict}${linkedin}${resent}  ${formatUsd(lead.spentUsd)} / ${formatUsd(lead.budgetUsd)}`];
     }
     case 'incident': {
-      const mark = MARK[event.incident.kind];
-      return [`${stamp} ${paint(terminal, mark.style, `${mark.symbol} lead #${event.incident.lead}: ${event.incident.message}`)}`];
+      const kind = event.incident.kind;
+      return [`${stamp} ${paint(terminal, STYLE[kind], `${DEMO_INCIDENT_MARK[kind]} lead #${event.incident.lead}: ${event.incident.message}`)}`];
     }
     case 'summary':
       return summaryLines(event.summary, terminal, stamp);
     case 'paused':
-      return [`${stamp} ${paint(terminal, 'bold', `⏸ paused after lead #${event.afterLead}${event.reason === 'incident' ? ' to look at the incident' : ''}: press Enter to go on`)}`];
+      return [`${stamp} ${paint(terminal, 'bold', `‖ paused after lead #${event.afterLead}${event.reason === 'incident' ? ' to look at the incident' : ''}: press Enter to go on`)}`];
     case 'resumed':
       return [];
   }

@@ -1,18 +1,8 @@
 import type { ReactNode } from 'react';
-import type { DemoIncidentKind } from '../../../../src-shared/ipc/demo-types';
+import { DEMO_INCIDENT_MARK } from '../../../../src-shared/ipc/demo-marks';
 import { formatUsd } from '../../../../src-shared/pricing/format-usd';
 import { useDemo } from '../../state/demo-store';
 
-/** Marks every desktop font has (emoji fonts are not on every Linux machine). */
-const ICON: Record<DemoIncidentKind, string> = {
-  rate_limited: '⚠',
-  breaker_open: '✖',
-  breaker_recovered: '✔',
-  key_rotated: '⟳',
-  pii_redacted: '⊘',
-  budget_warning: '$',
-  agent_restarted: '↻',
-};
 
 /** The demo run above the control panel: where it is, what has happened, and the closing numbers. */
 export function DemoStrip(): ReactNode {
@@ -67,7 +57,7 @@ export function DemoStrip(): ReactNode {
         <ol className="demo-incidents" aria-label="Scripted incidents">
           {demo.incidents.map((incident, index) => (
             <li key={index} data-kind={incident.kind}>
-              <span aria-hidden="true">{ICON[incident.kind]}</span> <strong>lead #{incident.lead}</strong> {incident.message}
+              <span aria-hidden="true">{DEMO_INCIDENT_MARK[incident.kind]}</span> <strong>lead #{incident.lead}</strong> {incident.message}
             </li>
           ))}
         </ol>
