@@ -47,7 +47,7 @@ describe('demo:run', () => {
     expect(test.plane.repositories.agents.findByName('lead-gen-demo')).toBeDefined();
   }, 120_000);
 
-  it('pauses after each incident until a presenter resumes it, and runs one demo at a time', async () => {
+  it('pauses after each incident and when the presenter asks, until resumed, and runs one demo at a time', async () => {
     const developer = connect(test.handlers, { user: 'dev', role: 'developer' });
     const presenter = connect(test.handlers, { user: 'presenter', role: 'developer' });
     expect(await presenter.client.request('demo:control', { action: 'resume' })).toMatchObject({ ok: false, error: { code: 'E2023' } });
@@ -61,12 +61,12 @@ describe('demo:run', () => {
       },
     });
     const nextPause = (): Promise<void> => new Promise((resolve) => (onPause = resolve));
-    const pausedAt: number[] = [];
-    for (let pause = 0; pause < 5; pause++) {
+    const pausedAt: string[] = [];
+    for (let pause = 0; pause < 6; pause++) {
       await nextPause();
       const paused = events.at(-1);
       if (paused?.kind !== 'paused') throw new Error(`expected a pause, got ${JSON.stringify(paused)}`);
-      pausedAt.push(paused.afterLead);
+      pausedAt.push(`${paused.reason}#${paused.afterLead}`);
       if (pause === 0) {
         // Another window cannot start a second run meanwhile.
         expect(await presenter.client.request('demo:run', { pace: 'fast' })).toMatchObject({ ok: false, error: { code: 'E2005' } });
@@ -76,16 +76,20 @@ describe('demo:run', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(events.length).toBe(seen);
       expect(await presenter.client.request('demo:control', { action: 'resume' })).toMatchObject({ ok: true });
+      // After the first incident, the presenter's Pause: the run stops after the lead in flight.
+      if (pause === 0) expect(await presenter.client.request('demo:control', { action: 'pause' })).toMatchObject({ ok: true });
     }
     const result = await run;
     developer.close();
     presenter.close();
-    expect(pausedAt).toEqual([34, 50, 61, 67, 85]);
-    expect(events.filter((event) => event.kind === 'resumed').map((event) => (event.kind === 'resumed' ? event.afterLead : 0))).toEqual([34, 50, 61, 67, 85]);
+    expect(pausedAt[0]).toBe('incident#34');
+    expect(pausedAt[1]).toMatch(/^presenter#(3[5-9]|4[0-9])$/);
+    expect(pausedAt.slice(2)).toEqual(['incident#50', 'incident#61', 'incident#67', 'incident#85']);
+    expect(events.filter((event) => event.kind === 'resumed')).toHaveLength(6);
     expect(result).toMatchObject({ ok: true, value: { processed: 100, failed: 0 } });
     // The pauses are not counted as the run's time.
     const paused = events.reduce((sum, event) => sum + (event.kind === 'resumed' ? event.pausedMs : 0), 0);
-    expect(paused).toBeGreaterThanOrEqual(5 * 300);
+    expect(paused).toBeGreaterThanOrEqual(6 * 300);
     if (result.ok) expect(result.value.durationMs).toBeLessThanOrEqual(Date.now() - runStarted - paused);
   }, 120_000);
 });
