@@ -178,6 +178,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     });
     closers.push(() => adapter.close());
     let ready = false;
+    let loadFailure: string | undefined;
     adapter.ready().then(
       () => {
         // Pydantic I/O classes: the Python adapter reports their JSON Schemas once loaded.
@@ -186,7 +187,10 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
         ready = true;
         logger.info('agent ready', { language: adapter.language });
       },
-      (error: unknown) => logger.error('agent failed to load', { error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => {
+        loadFailure = error instanceof Error ? error.message : String(error);
+        logger.error('agent failed to load', { error: loadFailure });
+      },
     );
 
     const exporter = startLangfuse(spec, settings.agentVersion, events, logger, metrics, options.stateDir);
@@ -216,6 +220,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
         requestTimeoutMs: settings.limits?.requestTimeoutMs ?? timeoutFromArguments(spec) ?? DEFAULT_REQUEST_TIMEOUT_MS,
       },
       isReady: () => ready,
+      loadFailure: () => loadFailure,
       clock: Date.now,
     };
 

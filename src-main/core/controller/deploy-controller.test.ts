@@ -123,6 +123,20 @@ describe('DeployController on the process target', () => {
     writeAgent('v1 says');
   });
 
+  it('a version whose agent cannot load fails at once with the reason, and the old one keeps serving', async () => {
+    const active = await controller.status('echo-agent', 'process');
+    writeFileSync(path.join(project, 'agent.mjs'), "import 'crm-client-not-installed';\nexport async function run() {}\n");
+    // A health timeout longer than this test's own: only a gate that stops at the first answer passes.
+    const error = (await controller.deploy(project, { target: 'process', actor: 'tester', env, healthTimeoutMs: 600_000 }).catch((caught: unknown) => caught)) as CoreError;
+    expect(error).toBeInstanceOf(CoreError);
+    expect(error.code).toBe('E2010');
+    expect(error.message).toMatch(/^echo-agent v\d+ did not start: the agent failed to load: .*crm-client-not-installed.*\. Fix the agent's code or dependencies, then deploy again\. Rolled back: v1 is still active\.$/);
+    const still = await controller.status('echo-agent', 'process');
+    expect(still?.deployment.id).toBe(active?.deployment.id);
+    expect(await invoke(still!.deployment.endpoint!)).toEqual({ reply: 'v1 says hi' });
+    writeAgent('v1 says');
+  });
+
   it('refuses an invalid Dockfile with E2001 before building anything', async () => {
     const broken = path.join(home, 'broken');
     mkdirSync(broken);

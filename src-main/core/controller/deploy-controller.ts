@@ -340,10 +340,16 @@ export class DeployController {
         const previous = repos.deployments.active(input.agentId, options.target);
         const previousVersion = previous ? repos.versions.get(previous.versionId)?.label : undefined;
         await this.remove(target, deployment.id);
+        const loadFailure = gate.ok ? undefined : gate.loadFailure;
         const why = gate.ok ? `only ${readyReplicas} of ${replicas} replicas started` : gate.notReady.map((r) => `${r.endpoint}: ${r.lastStatus}`).join('; ');
-        repos.deployments.update(deployment.id, { status: 'failed', error: `not ready in time: ${why}` });
-        step('failed', previousVersion ? `${version.label} was not healthy in time; ${previousVersion} keeps serving` : `${version.label} was not healthy in time`);
-        throw new CoreError('E2010', `${input.agentName} ${version.label} was not ready within ${Math.round((options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS) / 1000)} s (${why}).${previousVersion ? ` Rolled back: ${previousVersion} is still active.` : ''} See agentdock logs ${input.agentName}.`, {
+        repos.deployments.update(deployment.id, { status: 'failed', error: loadFailure ?? `not ready in time: ${why}` });
+        const outcome = loadFailure ? 'could not load' : 'was not healthy in time';
+        step('failed', previousVersion ? `${version.label} ${outcome}; ${previousVersion} keeps serving` : `${version.label} ${outcome}`);
+        const rolledBack = previousVersion ? ` Rolled back: ${previousVersion} is still active.` : '';
+        const message = loadFailure
+          ? `${input.agentName} ${version.label} did not start: ${loadFailure}.${rolledBack}`
+          : `${input.agentName} ${version.label} was not ready within ${Math.round((options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS) / 1000)} s (${why}).${rolledBack} See agentdock logs ${input.agentName}.`;
+        throw new CoreError('E2010', message, {
           deploymentId: deployment.id,
           ...(previousVersion ? { rolledBackTo: previousVersion } : {}),
         });

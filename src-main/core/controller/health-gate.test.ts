@@ -39,4 +39,19 @@ describe('waitUntilReady', () => {
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.notReady[0]?.lastStatus).toMatch(/fetch failed|ECONNREFUSED/);
   });
+
+  it("stops at once with the runtime's reason when an agent cannot load", async () => {
+    let probes = 0;
+    const server = createServer((_req, res) => {
+      probes++;
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'AgentLoadFailed', code: 503, detail: "the agent failed to load: cannot import agent.graph: ModuleNotFoundError: No module named 'crm'" }));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // A minute's timeout: only the first answer is needed to know waiting cannot help.
+    const result = await waitUntilReady([endpoint], { timeoutMs: 60_000, intervalMs: 10 });
+    expect(result).toMatchObject({ ok: false, loadFailure: "the agent failed to load: cannot import agent.graph: ModuleNotFoundError: No module named 'crm'" });
+    expect(probes).toBe(1);
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * The deploy health gate: a new version takes traffic only when every replica answers `/ready`
  * with 200 within the timeout. Polls with a short, capped backoff; never waits past the deadline.
+ * A replica whose agent failed to load for good (the runtime's `AgentLoadFailed`: an import error,
+ * a missing entrypoint) ends the wait at once with the runtime's reason: waiting cannot fix it.
  */
 import { errorMessage } from '../contracts';
 
@@ -14,7 +16,15 @@ export interface HealthGateOptions {
   clock?: () => number;
 }
 
-export type HealthGateResult = { ok: true; waitedMs: number } | { ok: false; waitedMs: number; notReady: { endpoint: string; lastStatus: string }[] };
+export type HealthGateResult =
+  | { ok: true; waitedMs: number }
+  | {
+      ok: false;
+      waitedMs: number;
+      notReady: { endpoint: string; lastStatus: string }[];
+      /** The agent cannot load (the runtime's reason): no amount of waiting would have helped. */
+      loadFailure?: string;
+    };
 
 /** Waits until every endpoint's `/ready` answers 200, or the timeout passes. */
 export async function waitUntilReady(endpoints: readonly string[], options: HealthGateOptions): Promise<HealthGateResult> {
@@ -24,6 +34,7 @@ export async function waitUntilReady(endpoints: readonly string[], options: Heal
   const deadline = started + options.timeoutMs;
   let interval = options.intervalMs ?? 50;
   const pending = new Map(endpoints.map((endpoint) => [endpoint, 'not probed yet']));
+  let loadFailure: string | undefined;
   while (pending.size > 0) {
     await Promise.all(
       [...pending.keys()].map(async (endpoint) => {
@@ -31,20 +42,34 @@ export async function waitUntilReady(endpoints: readonly string[], options: Heal
         const probeMs = Math.min(2000, Math.max(250, deadline - clock()));
         try {
           const response = await fetchImpl(`${endpoint}/ready`, { signal: AbortSignal.any([AbortSignal.timeout(probeMs), ...(options.signal ? [options.signal] : [])]) });
-          await response.arrayBuffer().catch(() => undefined);
+          const body = await response.text().catch(() => '');
           if (response.status === 200) pending.delete(endpoint);
-          else pending.set(endpoint, `HTTP ${response.status}`);
+          else {
+            const failure = agentLoadFailure(body);
+            if (failure) loadFailure ??= failure;
+            pending.set(endpoint, failure ?? `HTTP ${response.status}`);
+          }
         } catch (error) {
           pending.set(endpoint, errorMessage(error));
         }
       }),
     );
     if (pending.size === 0) break;
-    if (options.signal?.aborted || clock() >= deadline) {
-      return { ok: false, waitedMs: clock() - started, notReady: [...pending].map(([endpoint, lastStatus]) => ({ endpoint, lastStatus })) };
+    if (loadFailure !== undefined || options.signal?.aborted || clock() >= deadline) {
+      return { ok: false, waitedMs: clock() - started, notReady: [...pending].map(([endpoint, lastStatus]) => ({ endpoint, lastStatus })), ...(loadFailure !== undefined ? { loadFailure } : {}) };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, Math.max(1, deadline - clock()))));
     interval = Math.min(interval * 2, options.maxIntervalMs ?? 500);
   }
   return { ok: true, waitedMs: clock() - started };
+}
+
+/** The runtime's reason from an `AgentLoadFailed` answer (error envelope), else undefined. */
+function agentLoadFailure(body: string): string | undefined {
+  try {
+    const envelope = JSON.parse(body) as { error?: unknown; detail?: unknown };
+    return envelope.error === 'AgentLoadFailed' && typeof envelope.detail === 'string' ? envelope.detail : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,6 +29,7 @@ export const RUNTIME_ERRORS = {
   SchemaMismatch: 500,
   AgentError: 502,
   NotReady: 503,
+  AgentLoadFailed: 503,
   AdapterCrashed: 503,
   Timeout: 504,
 } as const;

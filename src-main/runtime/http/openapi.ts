@@ -94,7 +94,7 @@ export function buildOpenApi(spec: DockSpec, schemas: IoSchemas, agentVersion: s
     },
   };
   paths['/health'] = { get: { operationId: 'health', summary: 'Liveness: status, version, agent, uptime', security: [], responses: { '200': { description: 'Alive.' } } } };
-  paths['/ready'] = { get: { operationId: 'ready', summary: 'Readiness: 200 once the agent is loaded', security: [], responses: { '200': { description: 'Ready.' }, '503': errorResponse('Not ready yet.') } } };
+  paths['/ready'] = { get: { operationId: 'ready', summary: 'Readiness: 200 once the agent is loaded', security: [], responses: { '200': { description: 'Ready.' }, '503': errorResponse('Not ready: NotReady while the agent loads (retry), AgentLoadFailed when it cannot load (fix and redeploy).') } } };
   paths['/metrics'] = { get: { operationId: 'metrics', summary: 'Prometheus metrics', security, responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } }, ...common } } };
   return {
     openapi: '3.1.0',

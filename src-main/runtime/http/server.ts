@@ -84,7 +84,7 @@ export async function startHttpServer(services: RuntimeServices, listen: { host:
       case '/health':
         return only(method, ['GET', 'HEAD'], () =>
           sendJson(res, 200, {
-            status: services.isReady() ? 'healthy' : 'starting',
+            status: services.isReady() ? 'healthy' : services.loadFailure() ? 'failed' : 'starting',
             agent: services.spec.agent.name,
             version: services.agentVersion,
             language: services.adapter.language,
@@ -93,7 +93,7 @@ export async function startHttpServer(services: RuntimeServices, listen: { host:
         );
       case '/ready':
         return only(method, ['GET', 'HEAD'], () =>
-          services.isReady() ? sendJson(res, 200, { ready: true }) : sendError(res, new RuntimeHttpError('NotReady', 'the agent is still loading; retry shortly')),
+          services.isReady() ? sendJson(res, 200, { ready: true }) : sendError(res, notReady(services.loadFailure())),
         );
       case '/openapi.json':
         return only(method, ['GET'], () => {
@@ -326,4 +326,11 @@ function applyCors(services: RuntimeServices, req: IncomingMessage, res: ServerR
 function rejectUpgrade(socket: Duplex, error: RuntimeHttpError): void {
   const body = JSON.stringify(errorEnvelope(error));
   socket.end(`HTTP/1.1 ${error.status} ${error.errorName}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** Why /ready is not 200: still loading (retry), or a load that failed for good (fix and redeploy). */
+function notReady(loadFailure: string | undefined): RuntimeHttpError {
+  return loadFailure
+    ? new RuntimeHttpError('AgentLoadFailed', `the agent failed to load: ${loadFailure}. Fix the agent's code or dependencies, then deploy again`)
+    : new RuntimeHttpError('NotReady', 'the agent is still loading; retry shortly');
 }

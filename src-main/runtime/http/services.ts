@@ -57,5 +57,7 @@ export interface RuntimeServices {
   limits: { maxBodyBytes: number; requestTimeoutMs: number };
   /** True once the agent is loaded and the runtime takes requests. */
   isReady(): boolean;
+  /** Why the agent could not be loaded, once that is final (it will not become ready). */
+  loadFailure(): string | undefined;
   clock(): number;
 }
