@@ -221,7 +221,7 @@ class LeadFeeder {
       kind: 'key_rotated',
       lead: leadIndex,
       message: reloaded
-        ? `OPENAI_API_KEY rotated in the vault (…${previous.slice(-4)} → …${next.slice(-4)}): the running agent reloaded it with no restart${sameProcess ? ` (same process, ${after})` : ''}, and the old key is revoked at the provider`
+        ? `OPENAI_API_KEY rotated in the vault (…${previous.slice(-4)} → …${next.slice(-4)}): the running agent reloaded it with no restart${sameProcess ? ` (same process, pid ${after?.split('#')[0]})` : ''}, and the old key is revoked at the provider`
         : `OPENAI_API_KEY rotated in the vault (…${previous.slice(-4)} → …${next.slice(-4)}), but the agent did not confirm the reload; the old key stays valid`,
       data: { reloaded, sameProcess, process: after ?? null },
     });
