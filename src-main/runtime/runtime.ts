@@ -128,7 +128,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     const limitOf = (reloadable: ReloadableParts): number | null => reloadable.budget?.limitUsd ?? settings.budget?.limitUsd ?? null;
     const budgetStore = options.stateDir ? fileBudgetStore(path.join(options.stateDir, spec.agent.name), (message) => logger.warn(message)) : undefined;
     const budget = new Budget({ limitUsd: limitOf(parts), ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}), ...(budgetStore ? { store: budgetStore } : {}) }, events);
-    if (budgetStore) closers.push(() => budgetStore.settled());
+    if (budgetStore) closers.push(() => budgetStore.close());
     if (budget.restoredUsd > 0) {
       metrics.set(METRIC.budgetSpent, budget.restoredUsd);
       logger.info('budget spend carried over from before the restart', { spentUsd: budget.restoredUsd, limitUsd: budget.snapshot().limitUsd });
