@@ -4,7 +4,8 @@
  * `replica-N.state/`, a container's /tmp/agentdock, a pod's emptyDir), so a crash-restarted
  * replica reads back its deployment's spend and a new deployment starts from $0.
  *
- * Written after every metered call, before the agent sees the model's answer: one `pwrite` of a
+ * Written after every metered call, in the same turn as the model's answer is relayed (so before
+ * the agent's run can end): one `pwrite` of a
  * fixed-size record (JSON padded with spaces) at offset 0 of a file kept open. A process is not
  * stopped inside a write to a regular file, so a SIGKILL leaves the previous record or the new one,
  * never half of one, and loses nothing already metered; the write costs microseconds (an earlier
