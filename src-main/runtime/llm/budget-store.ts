@@ -5,14 +5,13 @@
  * replica reads back its deployment's spend and a new deployment starts from $0.
  *
  * Written after every metered call, in the same turn as the model's answer is relayed (so before
- * the agent's run can end): one `pwrite` of a
- * fixed-size record (JSON padded with spaces) at offset 0 of a file kept open. A process is not
- * stopped inside a write to a regular file, so a SIGKILL leaves the previous record or the new one,
- * never half of one, and loses nothing already metered; the write costs microseconds (an earlier
- * temp-file-and-rename took ~0.3 ms per call, and done asynchronously it lost the last call's
- * spend to a SIGKILL — enough to miss a 90 % warning). An unreadable file is reported with its
- * path and spend starts from $0; a write that fails is reported once and the budget goes on in
- * memory — a full disk must not stop the agent.
+ * the agent's run can end): one `pwrite` of a fixed-size record (JSON padded with spaces) at offset
+ * 0 of a file kept open. A process is not stopped inside a write to a regular file, so a SIGKILL
+ * leaves the previous record or the new one, never half of one, and loses nothing already metered.
+ * The write costs microseconds (an earlier temp-file-and-rename took ~0.3 ms per call, and done
+ * asynchronously it lost the last call's spend to a SIGKILL — enough to miss a 90 % warning).
+ * An unreadable file is reported with its path and spend starts from $0; a write that fails is
+ * reported once and the budget goes on in memory — a full disk must not stop the agent.
  */
 import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
