@@ -126,12 +126,15 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
     }
     // budget.json (an approved increase) outranks runtime.json's limit, now and on every reload.
     const limitOf = (reloadable: ReloadableParts): number | null => reloadable.budget?.limitUsd ?? settings.budget?.limitUsd ?? null;
-    const budgetStore = options.stateDir ? fileBudgetStore(path.join(options.stateDir, spec.agent.name), (message) => logger.warn(message)) : undefined;
+    // The replica's own files (spend, Langfuse spool); without a state dir, spend stays in memory.
+    const agentStateDir = path.join(options.stateDir ?? path.join(tmpdir(), 'agentdock-runtime'), spec.agent.name);
+    const budgetStore = options.stateDir ? fileBudgetStore(agentStateDir, (message) => logger.warn(message)) : undefined;
     const budget = new Budget({ limitUsd: limitOf(parts), ...(settings.budget?.warnRatio ? { warnRatio: settings.budget.warnRatio } : {}), ...(budgetStore ? { store: budgetStore } : {}) }, events);
     if (budgetStore) closers.push(() => budgetStore.close());
-    if (budget.restoredUsd > 0) {
-      metrics.set(METRIC.budgetSpent, budget.restoredUsd);
-      logger.info('budget spend carried over from before the restart', { spentUsd: budget.restoredUsd, limitUsd: budget.snapshot().limitUsd });
+    const carriedOver = budget.snapshot();
+    if (carriedOver.spentUsd > 0) {
+      metrics.set(METRIC.budgetSpent, carriedOver.spentUsd);
+      logger.info('budget spend carried over from before the restart', { spentUsd: carriedOver.spentUsd, limitUsd: carriedOver.limitUsd });
     }
     const agentToken = createAgentToken();
     const proxy = new LlmProxy({
@@ -193,7 +196,7 @@ export async function startRuntime(options: StartRuntimeOptions): Promise<Runnin
       },
     );
 
-    const exporter = startLangfuse(spec, settings.agentVersion, events, logger, metrics, options.stateDir);
+    const exporter = startLangfuse(spec, settings.agentVersion, events, logger, metrics, agentStateDir);
     if (exporter) closers.push(() => exporter.close());
 
     const io = createIoValidator(inlineSchemas(spec));
@@ -282,7 +285,7 @@ function startLangfuse(
   events: EventBus,
   logger: JsonLogger,
   metrics: ReturnType<typeof createRuntimeMetrics>,
-  stateDir: string | undefined,
+  agentStateDir: string,
 ): LangfuseExporter | undefined {
   const langfuse = spec.observability.langfuse;
   if (!langfuse?.public_key || !langfuse.secret_key) return undefined;
@@ -292,7 +295,7 @@ function startLangfuse(
     secretKey: langfuse.secret_key,
     agent: spec.agent.name,
     version,
-    spoolDir: path.join(stateDir ?? path.join(tmpdir(), 'agentdock-runtime'), spec.agent.name, 'langfuse-spool'),
+    spoolDir: path.join(agentStateDir, 'langfuse-spool'),
     logger,
     metrics,
   });

@@ -60,12 +60,11 @@ export function notifyRuntimeEvents(source: LiveEventSource, notifications: Noti
       const cooldown = typeof data.cooldownMs === 'number' ? ` for ${Math.round(data.cooldownMs / 1000)} s` : '';
       const failures = typeof data.consecutiveFailures === 'number' ? `${data.consecutiveFailures} consecutive failures` : 'failures';
       const threshold = typeof data.failureThreshold === 'number' ? ` (threshold ${data.failureThreshold})` : '';
-      const why = `${failures}${threshold}`;
       notifications.notify({
         ...common,
         severity: 'critical',
         title: `${name}: circuit breaker open for ${service}`,
-        body: `Safety cutoff: ${why}. Calls to ${service} skip it and go to the fallbacks${cooldown}, then one trial call decides.`,
+        body: `Safety cutoff: ${failures}${threshold}. Calls to ${service} skip it and go to the fallbacks${cooldown}, then one trial call decides.`,
       });
     } else if (data.to === 'CLOSED' && data.from === 'HALF_OPEN') {
       notifications.notify({ ...common, severity: 'info', title: `${name}: ${service} recovered`, body: `The trial call to ${service} succeeded; the circuit breaker is closed again.` });

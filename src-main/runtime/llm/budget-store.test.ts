@@ -57,7 +57,7 @@ describe('a budget kept in the state dir', () => {
   it('goes on after a restart from what was spent, without warning twice', () => {
     const before = new RecordingEvents();
     const first = new Budget({ limitUsd: 50, store: store() }, before);
-    expect(first.restoredUsd).toBe(0);
+    expect(first.snapshot().spentUsd).toBe(0);
     for (let call = 0; call < 46; call++) spend(first, 1);
     expect(before.ofType('budget').map((event) => event.data.level)).toEqual(['warning']);
     const file = JSON.parse(readFileSync(path.join(dir, 'lead-gen', 'budget-spend.json'), 'utf8')) as Record<string, unknown>;
@@ -66,7 +66,7 @@ describe('a budget kept in the state dir', () => {
     // The process died; the next one reads the same dir.
     const after = new RecordingEvents();
     const second = new Budget({ limitUsd: 50, store: store() }, after);
-    expect(second.restoredUsd).toBe(46);
+    expect(second.snapshot().spentUsd).toBe(46);
     expect(second.snapshot()).toMatchObject({ spentUsd: 46, ratio: 0.92 });
     // $4 remain, not $50: a $5 call is refused.
     expect(second.reserve(5)).toMatchObject({ exceeded: true });

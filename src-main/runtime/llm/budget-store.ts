@@ -1,5 +1,5 @@
 /**
- * The budget's spend on disk: `<state dir>/budget-spend.json`, one small JSON file per replica.
+ * The budget's spend on disk: `<state dir>/<agent>/budget-spend.json`, one small file per replica.
  * The state dir belongs to one deployment's replica on every target (the process target's
  * `replica-N.state/`, a container's /tmp/agentdock, a pod's emptyDir), so a crash-restarted
  * replica reads back its deployment's spend and a new deployment starts from $0.

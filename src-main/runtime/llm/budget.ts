@@ -74,8 +74,6 @@ export class Budget {
   private warned = false;
   private exhausted = false;
   private readonly store: BudgetStore | undefined;
-  /** The spend read back from the store at start (0 without one). */
-  readonly restoredUsd: number;
 
   constructor(
     options: BudgetOptions,
@@ -91,7 +89,6 @@ export class Budget {
       this.warned = restored.warned;
       this.exhausted = restored.exhausted;
     }
-    this.restoredUsd = picoToUsd(this.spentPico);
   }
 
   /** Holds `worstCaseUsd` for a call, or refuses when it would not fit in what remains. */
@@ -100,7 +97,8 @@ export class Budget {
     if (this.limitPico !== null && this.spentPico + this.reservedPico + amount > this.limitPico) {
       const refusal = this.refusal(amount);
       this.events.emit('budget', { level: 'blocked', requestedUsd: refusal.requestedUsd, message: refusal.message, ...refusal.snapshot }, traceId);
-      if (this.reached(1)) {
+      // Only the first refusal at 100 % changes what is stored (the alert is given once).
+      if (this.reached(1) && !this.exhausted) {
         this.announceExhausted();
         this.persist();
       }

@@ -368,7 +368,8 @@ export class ReplicaSupervisor {
 
   private async writeRecord(): Promise<void> {
     if (this.pid === undefined || this.startedAt === undefined) return;
-    const port = this.endpoint ? Number(new URL(this.endpoint).port) : undefined;
+    // The port is recorded with the endpoint it belongs to (this.port outlives a crash).
+    const port = this.endpoint ? this.port : undefined;
     await this.context.files
       .writeReplica({
         replica: this.id,

@@ -353,8 +353,7 @@ class CircuitBreaker:
         with self._lock:
             if self._state != CLOSED:
                 return None
-        check = policy.is_retryable or (lambda failure, _attempt: is_transient_error(failure))
-        return _next_delay_ms(error, attempts - 1, policy.attempts - 1, check, policy.base_ms, policy.max_ms, policy.factor, policy.jitter, policy.random)
+        return _next_delay_ms(error, attempts - 1, policy.attempts - 1, policy.is_retryable, policy.base_ms, policy.max_ms, policy.factor, policy.jitter, policy.random)
 
     def _begin_retry(self) -> bool:
         """Counts the next attempt, unless another call opened the circuit while this one waited."""
@@ -536,7 +535,7 @@ def _next_delay_ms(
     error: BaseException,
     attempt: int,
     retries: int,
-    is_retryable: Callable[[BaseException, int], bool],
+    is_retryable: Optional[Callable[[BaseException, int], bool]],
     base_ms: float,
     max_ms: float,
     factor: float,
@@ -546,9 +545,11 @@ def _next_delay_ms(
     """Delay before retrying after attempt ``attempt`` (0 first) failed, ms; None for no retry.
 
     Shared by ``retry``, ``aretry`` and the breaker's retries: the error's ``retry_after_ms`` wins
-    over the backoff.
+    over the backoff. Without ``is_retryable``, transient errors are retried.
     """
-    if attempt >= retries or not is_retryable(error, attempt):
+    if attempt >= retries:
+        return None
+    if not (is_retryable(error, attempt) if is_retryable is not None else is_transient_error(error)):
         return None
     retry_after = _retry_after_ms(error)
     if retry_after is not None:
@@ -574,14 +575,13 @@ def retry(
     ``sleep`` receives seconds (``time.sleep`` by default); ``on_retry(attempt, delay_ms, error)``.
     A ``retry_after_ms`` attribute on the error wins over the computed delay.
     """
-    check = is_retryable or (lambda error, _attempt: is_transient_error(error))
     wait = sleep or time.sleep
     attempt = 0
     while True:
         try:
             return fn()
         except Exception as error:  # noqa: BLE001
-            delay = _next_delay_ms(error, attempt, retries, check, base_ms, max_ms, factor, jitter, random)
+            delay = _next_delay_ms(error, attempt, retries, is_retryable, base_ms, max_ms, factor, jitter, random)
             if delay is None:
                 raise
             if on_retry is not None:
@@ -603,14 +603,13 @@ async def aretry(
     on_retry: Optional[Callable[[int, float, BaseException], Any]] = None,
 ) -> Any:
     """``retry`` for coroutines; ``sleep`` defaults to ``asyncio.sleep`` (seconds)."""
-    check = is_retryable or (lambda error, _attempt: is_transient_error(error))
     wait = sleep or asyncio.sleep
     attempt = 0
     while True:
         try:
             return await fn()
         except Exception as error:  # noqa: BLE001
-            delay = _next_delay_ms(error, attempt, retries, check, base_ms, max_ms, factor, jitter, random)
+            delay = _next_delay_ms(error, attempt, retries, is_retryable, base_ms, max_ms, factor, jitter, random)
             if delay is None:
                 raise
             if on_retry is not None:
