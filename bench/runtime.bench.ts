@@ -16,7 +16,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { measureProxyOverhead, percentiles } from '../src-main/runtime/llm';
+import { measureProxyOverhead } from '../src-main/runtime/llm';
+import { percentiles } from '../src-shared/util/percentiles';
 import { createPolicyBenchFixture } from '../src-main/runtime/policy/policy-bench-fixture';
 import { startRuntime } from '../src-main/runtime/runtime';
 

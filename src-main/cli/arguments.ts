@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import { TRUST_LEVELS } from '../core/contracts';
+import type { TrustLevel } from '../core/contracts';
 import { UsageError } from './terminal';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -27,4 +29,19 @@ export function parseEnvAssignments(command: string, values: string[] | undefine
     Object.defineProperty(env, match[1] as string, { value: match[2] as string, enumerable: true, writable: true, configurable: true });
   }
   return env;
+}
+
+/** A whole-number flag in [min, max], or undefined when not given. */
+export function wholeNumber(command: string, flag: string, raw: unknown, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, command);
+  return value;
+}
+
+/** `--trust` (default STANDARD). */
+export function trustLevel(command: string, raw: unknown): TrustLevel {
+  const trust = (raw ?? 'STANDARD') as string;
+  if (!(TRUST_LEVELS as readonly string[]).includes(trust)) throw new UsageError(`--trust must be one of ${TRUST_LEVELS.join(', ')}`, command);
+  return trust as TrustLevel;
 }

@@ -10,7 +10,8 @@ import type { CoreErrorCode } from '../../src-shared/error-codes';
 export type TargetKind = 'process' | 'docker' | 'kubernetes';
 
 /** Seed 001 trust levels; each target maps them to isolation (network, security context, runtime class). */
-export type TrustLevel = 'TRUSTED' | 'STANDARD' | 'UNTRUSTED' | 'CONFIDENTIAL';
+export const TRUST_LEVELS = ['TRUSTED', 'STANDARD', 'UNTRUSTED', 'CONFIDENTIAL'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
 
 /** What a build produces for one immutable version. */
 export interface BuildArtifact {

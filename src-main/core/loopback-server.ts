@@ -1,7 +1,8 @@
 /**
  * Listening on 127.0.0.1 at a port the OS picks, and closing without waiting for idle keep-alive
- * connections: the demo's stand-in services and the tests' throwaway servers. Loopback because
- * nothing they serve is meant for another machine.
+ * connections: the Kubernetes API relay, the demo's stand-in services, the Docker target's port
+ * choice and the tests' throwaway servers. Loopback because nothing they serve is meant for
+ * another machine.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
@@ -22,8 +23,11 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** A loopback port nothing listens on: bound, then released (for "cannot connect" cases). */
-export async function closedLoopbackPort(): Promise<number> {
+/**
+ * A TCP port free on 127.0.0.1 right now: bound, then released. For a listener started elsewhere
+ * (a container's published port), or a "cannot connect" case in a test.
+ */
+export async function allocateLoopbackPort(): Promise<number> {
   const server = createServer();
   const port = await listenOnLoopback(server);
   await closeServer(server);

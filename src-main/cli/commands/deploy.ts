@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { TargetKind, TrustLevel } from '../../core/contracts';
+import { isDnsLabel } from '../../../src-shared/dockfile/names';
+import type { TargetKind } from '../../core/contracts';
 import type { DeployOptions, DeployResult, DeployStep } from '../../core/controller/deploy-controller';
 import type { Environment } from '../../core/store/environments';
-import { parseCommandArguments, parseEnvAssignments } from '../arguments';
+import { parseCommandArguments, parseEnvAssignments, trustLevel, wholeNumber } from '../arguments';
 import { currentActor, withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
 const TARGETS = ['process', 'docker', 'kubernetes'] as const;
-const TRUST = ['TRUSTED', 'STANDARD', 'UNTRUSTED', 'CONFIDENTIAL'] as const;
 
 export const deployHelp = `Usage: agentdock deploy [path] [options]
 
@@ -105,13 +105,6 @@ const commonOptions = {
   registry: { type: 'string' },
 } as const;
 
-function wholeNumber(command: string, flag: string, raw: unknown, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, command);
-  return value;
-}
-
 /** --cpus/--memory and the Kubernetes placement flags; refused for targets they do not apply to. */
 function placementOptions(command: string, target: string, values: Record<string, unknown>): Pick<DeployOptions, 'resources' | 'kubernetes'> {
   const kubeFlags = ['context', 'namespace', 'min-replicas', 'max-replicas', 'cpu-target', 'memory-target', 'registry'].filter((flag) => values[flag] !== undefined);
@@ -130,7 +123,7 @@ function placementOptions(command: string, target: string, values: Record<string
   const memoryPercent = wholeNumber(command, 'memory-target', values['memory-target'], 1, 1000);
   if (minReplicas === undefined && (cpuPercent !== undefined || memoryPercent !== undefined)) throw new UsageError('--cpu-target and --memory-target need --min-replicas and --max-replicas', command);
   const namespace = values.namespace as string | undefined;
-  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits and '-', at most 63)`, command);
+  if (namespace !== undefined && !isDnsLabel(namespace)) throw new UsageError(`--namespace "${namespace}" is not a valid namespace name (lower-case letters, digits and '-', at most 63)`, command);
   const kubernetes = {
     ...(typeof values.context === 'string' ? { context: values.context } : {}),
     ...(namespace !== undefined ? { namespace } : {}),
@@ -145,17 +138,15 @@ function placementOptions(command: string, target: string, values: Record<string
 function commonDeployOptions(command: string, values: Record<string, unknown>) {
   const target = (values.target ?? 'process') as string;
   if (!(TARGETS as readonly string[]).includes(target)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}`, command);
-  const trust = (values.trust ?? 'STANDARD') as string;
-  if (!(TRUST as readonly string[]).includes(trust)) throw new UsageError(`--trust must be one of ${TRUST.join(', ')}`, command);
+  const trust = trustLevel(command, values.trust);
   const environment = (values.environment ?? 'dev') as string;
   if (environment !== 'dev' && environment !== 'prod') throw new UsageError('--environment must be dev or prod', command);
-  const replicas = values.replicas === undefined ? 1 : Number(values.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 100) throw new UsageError('--replicas must be a whole number from 1 to 100', command);
+  const replicas = wholeNumber(command, 'replicas', values.replicas, 1, 100) ?? 1;
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeout !== undefined && !(timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds', command);
   return {
     target: target as TargetKind,
-    trust: trust as TrustLevel,
+    trust,
     environment: environment as Environment,
     replicas,
     ...placementOptions(command, target, values),

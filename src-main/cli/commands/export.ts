@@ -6,17 +6,16 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDnsLabel } from '../../../src-shared/dockfile/names';
-import type { TrustLevel } from '../../core/contracts';
+import { imageRefProblem } from '../../../src-shared/settings-rules';
 import { exportAgent, loadExportSource, manifestsYaml, writeExportFiles } from '../../core/targets/kubernetes/export';
 import type { ExportOptions } from '../../core/targets/kubernetes/export';
 import { helmChart } from '../../core/targets/kubernetes/helm-chart';
-import { parseCommandArguments } from '../arguments';
+import { parseCommandArguments, trustLevel, wholeNumber } from '../arguments';
 import { withControlPlane } from '../control-plane-session';
 import { EXIT, paint, UsageError } from '../terminal';
 import type { Terminal } from '../terminal';
 
 const FORMATS = ['manifests', 'helm'] as const;
-const TRUST = ['TRUSTED', 'STANDARD', 'UNTRUSTED', 'CONFIDENTIAL'] as const;
 
 export const exportHelp = `Usage: agentdock export <agent> <version> --format manifests|helm [options]
 
@@ -95,17 +94,16 @@ export async function runExport(argv: string[], terminal: Terminal): Promise<num
 function exportOptions(values: Record<string, unknown>): ExportOptions {
   const namespace = values.namespace as string | undefined;
   if (namespace !== undefined && !isDnsLabel(namespace)) throw new UsageError(`--namespace ${JSON.stringify(namespace)} is not a namespace name: lower-case letters, digits and '-', at most 63 characters`, 'export');
-  const trust = (values.trust ?? 'STANDARD') as string;
-  if (!(TRUST as readonly string[]).includes(trust)) throw new UsageError(`--trust must be one of ${TRUST.join(', ')}`, 'export');
-  const replicas = values.replicas === undefined ? 1 : Number(values.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 100) throw new UsageError('--replicas must be a whole number from 1 to 100', 'export');
+  const trust = trustLevel('export', values.trust);
+  const replicas = wholeNumber('export', 'replicas', values.replicas, 1, 100) ?? 1;
   const image = values.image as string | undefined;
-  // The same shape docker-image.ts accepts: no whitespace or line break can reach the YAML or a template.
-  if (image !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(image)) throw new UsageError(`--image ${JSON.stringify(image)} is not an image reference (e.g. registry.example.com/team/agent:1.2)`, 'export');
+  // No whitespace or line break can reach the YAML or a template.
+  const imageProblem = image === undefined ? undefined : imageRefProblem(image);
+  if (imageProblem) throw new UsageError(`--image ${imageProblem}`, 'export');
   const runtimeClass = values['runtime-class'] as string | undefined;
   if (runtimeClass !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(runtimeClass)) throw new UsageError(`--runtime-class ${JSON.stringify(runtimeClass)} is not a RuntimeClass name`, 'export');
   return {
-    trust: trust as TrustLevel,
+    trust,
     replicas,
     ...(namespace !== undefined ? { namespace } : {}),
     ...(image !== undefined ? { image } : {}),

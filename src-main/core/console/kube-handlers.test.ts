@@ -18,7 +18,7 @@ import type { ControlPlane } from '../control-plane';
 import { deleteDeploymentsAndClose } from '../control-plane-test-support';
 import { ensureRuntimeBuilt } from '../targets/process/process-test-support';
 import { ensureTestCluster, testNamespace } from '../targets/kubernetes/kube-test-support';
-import { closedLoopbackPort, listenOnLoopback } from '../loopback-server';
+import { allocateLoopbackPort, listenOnLoopback } from '../loopback-server';
 import { createConsoleHandlers } from './handlers';
 import { kubeHandlers } from './kube-handlers';
 import { connect, writeTestAgentProject } from './test-support';
@@ -63,7 +63,7 @@ beforeAll(async () => {
     socket.resume();
   });
   const silentPort = await listenOnLoopback(silentServer);
-  const closedPort = await closedLoopbackPort();
+  const closedPort = await allocateLoopbackPort();
 
   // A second kubeconfig file beside the cluster's, as KUBECONFIG lists several: contexts that fail
   // in each of the ways the view tells apart.

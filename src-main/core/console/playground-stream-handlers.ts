@@ -6,6 +6,7 @@
  * aborts the HTTP request, so the runtime sees its client go and cancels the run.
  */
 import type { PlaygroundStreamEvent, RunUsage } from '../../../src-shared/ipc/console-types';
+import { parseErrorEnvelope } from '../../runtime/http/errors';
 import type { ControlPlane } from '../control-plane';
 import { CoreError, errorMessage } from '../contracts';
 import { CONTROL_TOKEN_HEADER } from '../telemetry/event-stream-client';
@@ -106,19 +107,14 @@ export function toPlaygroundEvent(frame: SseFrame, durationMs: number): Playgrou
 }
 
 function refusal(status: number, body: string, durationMs: number): PlaygroundStreamEvent {
-  let envelope: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (parsed !== null && typeof parsed === 'object') envelope = parsed as Record<string, unknown>;
-  } catch {
-    // Not the runtime's JSON (a proxy's page): the text is the detail.
-  }
+  // Not the runtime's JSON (a proxy's page): the text is the detail.
+  const envelope = parseErrorEnvelope(body) ?? {};
   return {
     type: 'error',
     status,
-    error: typeof envelope.error === 'string' ? envelope.error : `HTTP ${status}`,
-    code: numberOr(envelope.code, null),
-    detail: typeof envelope.detail === 'string' ? envelope.detail : body.slice(0, 500),
+    error: envelope.error ?? `HTTP ${status}`,
+    code: envelope.code ?? null,
+    detail: envelope.detail ?? body.slice(0, 500),
     durationMs,
   };
 }

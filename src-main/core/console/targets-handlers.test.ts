@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { openControlPlane } from '../control-plane';
 import type { ControlPlane } from '../control-plane';
 import { adminHandlers } from './admin-handlers';
-import { closedLoopbackPort, listenOnLoopback } from '../loopback-server';
+import { allocateLoopbackPort, listenOnLoopback } from '../loopback-server';
 import { createConsoleHandlers } from './handlers';
 import { connect } from './test-support';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
     socket.resume();
   });
   silentPort = await listenOnLoopback(silentServer);
-  closedPort = await closedLoopbackPort();
+  closedPort = await allocateLoopbackPort();
 
   const ca = Buffer.from(caPem).toString('base64');
   const first = path.join(root, 'kubeconfig-a');

@@ -4,6 +4,7 @@
  * A replica whose agent failed to load for good (the runtime's `AgentLoadFailed`: an import error,
  * a missing entrypoint) ends the wait at once with the runtime's reason: waiting cannot fix it.
  */
+import { parseErrorEnvelope } from '../../runtime/http/errors';
 import { errorMessage } from '../contracts';
 
 export interface HealthGateOptions {
@@ -66,10 +67,6 @@ export async function waitUntilReady(endpoints: readonly string[], options: Heal
 
 /** The runtime's reason from an `AgentLoadFailed` answer (error envelope), else undefined. */
 function agentLoadFailure(body: string): string | undefined {
-  try {
-    const envelope = JSON.parse(body) as { error?: unknown; detail?: unknown };
-    return envelope.error === 'AgentLoadFailed' && typeof envelope.detail === 'string' ? envelope.detail : undefined;
-  } catch {
-    return undefined;
-  }
+  const envelope = parseErrorEnvelope(body);
+  return envelope?.error === 'AgentLoadFailed' ? envelope.detail : undefined;
 }

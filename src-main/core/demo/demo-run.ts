@@ -17,6 +17,7 @@ import type { DemoEvent, DemoIncident, DemoLeadOutcome, DemoPace, DemoSummary } 
 import { formatUsd } from '../../../src-shared/pricing/format-usd';
 import { CoreError } from '../contracts';
 import type { ControlPlane } from '../control-plane';
+import { waitUntilReady } from '../controller/health-gate';
 import { findDemoDir, loadDemoLeads, materializeDemoProject } from './demo-assets';
 import type { DemoVariant } from './demo-assets';
 import { checkDemoPython, demoPythonPath } from './demo-python';
@@ -110,7 +111,7 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     const started = Date.now();
     emit({ kind: 'started', agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, endpoint, budgetUsd: DEMO_SCRIPT.budgetUsd, leads: leads.length, pace: options.pace ?? 'presentation', variant });
 
-    const feeder = new LeadFeeder({ plane, world, receivers, endpoint, apiKey, deploymentId: deployed.deploymentId, agentId: agent.id, actor, total: leads.length, emit });
+    const feeder = new LeadFeeder({ plane, world, receivers, endpoint, apiKey, deploymentId: deployed.deploymentId, agentId: agent.id, actor, total: leads.length, emit, ...(options.signal ? { signal: options.signal } : {}) });
     const gate = options.gate ?? new DemoGate();
     let pausedMs = 0;
     const trackPauses = (event: DemoEvent): void => {
@@ -120,18 +121,18 @@ export async function runDemo(options: DemoRunOptions): Promise<DemoSummary> {
     for (const lead of leads) {
       options.signal?.throwIfAborted();
       await options.beforeLead?.(lead.index, { deploymentId: deployed.deploymentId });
-      const incidentsBefore = feeder.incidents().length;
+      const incidentsBefore = feeder.incidentCount;
       if (lead.index === DEMO_SCRIPT.keyRotationLead) await feeder.rotateOpenAiKey(lead.index);
       const outcome = await feeder.send(lead);
       emit({ kind: 'lead', lead: outcome });
       await feeder.reportDeliveries();
       if (lead.index === leads.length) break;
-      if (options.pauseAtIncidents && feeder.incidents().length > incidentsBefore) gate.requestPause('incident');
+      if (options.pauseAtIncidents && feeder.incidentCount > incidentsBefore) gate.requestPause('incident');
       await gate.hold(lead.index, trackPauses, options.signal);
       if (leadDelayMs > 0) await sleep(leadDelayMs, undefined, options.signal ? { signal: options.signal } : {});
     }
     const durationMs = Date.now() - started - pausedMs;
-    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, leads: leads.length, outcomes: feeder.outcomes(), incidents: feeder.incidents(), restarts: feeder.restarts, durationMs, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
+    const summary = summarizeDemo({ agent: agentName, runId, version: deployed.version, deploymentId: deployed.deploymentId, leads: leads.length, outcomes: feeder.outcomes(), incidents: feeder.incidents(), durationMs, world: world.stats(), budgetUsd: DEMO_SCRIPT.budgetUsd });
     emit({ kind: 'summary', summary });
     return summary;
   } finally {
@@ -152,17 +153,17 @@ interface FeederContext {
   actor: string;
   total: number;
   emit: (event: DemoEvent) => void;
+  signal?: AbortSignal;
 }
 
-/** Sends leads and keeps the run's ledger: one outcome per lead, spend, incidents, restarts. */
+/** Sends leads and keeps the run's ledger: one outcome per lead, spend, incidents. */
 class LeadFeeder {
-  restarts = 0;
-  private readonly ledger = new Map<number, DemoLeadOutcome>();
+  /** One outcome per lead, in lead order (send() records each lead once). */
+  private readonly recorded: DemoLeadOutcome[] = [];
   private readonly found: DemoIncident[] = [];
   private spentUsd = 0;
   private linkedinTier = 'primary';
   private warned = false;
-  private piiSeen = false;
   /** The budget warning crossed at this lead, whose deliveries are still to be reported. */
   private budgetCrossed: { lead: number; spentUsd: number } | undefined;
   /** Notifications before this run (a rerun must not take an earlier run's for its own). */
@@ -173,11 +174,15 @@ class LeadFeeder {
   }
 
   outcomes(): DemoLeadOutcome[] {
-    return [...this.ledger.values()].sort((a, b) => a.index - b.index);
+    return [...this.recorded];
   }
 
   incidents(): DemoIncident[] {
     return [...this.found];
+  }
+
+  get incidentCount(): number {
+    return this.found.length;
   }
 
   /** Sends `lead` until the agent answers it (re-sending after a crash); records it once. */
@@ -193,12 +198,11 @@ class LeadFeeder {
       lastError = answer.error;
       if (answer.kind === 'refused') break;
       // The agent went away: wait for the target to bring it back, then send the same lead again.
-      this.restarts++;
       this.incident({ kind: 'agent_restarted', lead: lead.index, message: `the agent stopped answering at lead #${lead.index} (${answer.error}); waiting for the process target to restart it, then sending lead #${lead.index} again`, data: { error: answer.error } });
       await this.waitReady();
     }
     const failed: DemoLeadOutcome = { ...this.base(lead), status: 'failed', sources: {}, latencyMs: Math.round(performance.now() - started), costUsd: 0, spentUsd: this.spentUsd, budgetUsd: DEMO_SCRIPT.budgetUsd, attempts, error: lastError };
-    this.ledger.set(lead.index, failed);
+    this.recorded.push(failed);
     return failed;
   }
 
@@ -271,7 +275,7 @@ class LeadFeeder {
       budgetUsd: DEMO_SCRIPT.budgetUsd,
       attempts,
     };
-    this.ledger.set(lead.index, outcome);
+    this.recorded.push(outcome);
     this.noticeIncidents(lead, outcome, typeof output.outreach === 'string' ? output.outreach : '');
     return outcome;
   }
@@ -287,8 +291,7 @@ class LeadFeeder {
       }
       this.linkedinTier = tier;
     }
-    if (!this.piiSeen && outreach.includes('_REDACTED]')) {
-      this.piiSeen = true;
+    if (outreach.includes('_REDACTED]') && !this.found.some((incident) => incident.kind === 'pii_redacted')) {
       this.incident({ kind: 'pii_redacted', lead: lead.index, message: 'the model wrote an e-mail address into the outreach e-mail: redacted to [EMAIL_REDACTED] before it was logged or returned; protection counter +1, audit record written' });
     }
     if (!this.warned && this.spentUsd >= DEMO_SCRIPT.budgetUsd * DEMO_SCRIPT.warnRatio) {
@@ -339,14 +342,8 @@ class LeadFeeder {
     return replica ? `${replica.handle ?? '?'}#${replica.restarts}` : undefined;
   }
 
+  /** Until the restarted agent answers /ready (the deploy's health gate), or the run is stopped. */
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + RESTART_WAIT_MS;
-    while (Date.now() < deadline) {
-      const ready = await fetch(`${this.context.endpoint}/ready`, { signal: AbortSignal.timeout(2_000) })
-        .then((response) => response.ok)
-        .catch(() => false);
-      if (ready) return;
-      await sleep(200);
-    }
+    await waitUntilReady([this.context.endpoint], { timeoutMs: RESTART_WAIT_MS, intervalMs: 200, maxIntervalMs: 200, ...(this.context.signal ? { signal: this.context.signal } : {}) });
   }
 }

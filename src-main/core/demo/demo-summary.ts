@@ -4,6 +4,7 @@
  * saved against a run without them), from the driver's ledger and the world's own accounts.
  */
 import type { DemoIncident, DemoLeadOutcome, DemoSummary } from '../../../src-shared/ipc/demo-types';
+import { percentiles } from '../../../src-shared/util/percentiles';
 import type { DemoWorldStats } from './demo-world';
 
 /** List prices of one data-provider call (the agent's tools.mjs uses the same). */
@@ -19,16 +20,9 @@ export interface DemoSummaryInput {
   leads: number;
   outcomes: readonly DemoLeadOutcome[];
   incidents: readonly DemoIncident[];
-  restarts: number;
   durationMs: number;
   world: DemoWorldStats;
   budgetUsd: number;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], fraction: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 const cents = (usd: number): number => Math.round(usd * 100) / 100;
@@ -37,7 +31,7 @@ const cents = (usd: number): number => Math.round(usd * 100) / 100;
 export function summarizeDemo(input: DemoSummaryInput): DemoSummary {
   const { outcomes, world } = input;
   const succeeded = outcomes.filter((outcome) => outcome.status !== 'failed');
-  const latencies = succeeded.map((outcome) => outcome.latencyMs).sort((a, b) => a - b);
+  const { p50, p95, p99 } = percentiles(succeeded.map((outcome) => outcome.latencyMs));
   const spentUsd = outcomes.reduce((sum, outcome) => sum + outcome.costUsd, 0);
   const sources: Record<string, Record<string, number>> = {};
   for (const outcome of succeeded) {
@@ -74,7 +68,7 @@ export function summarizeDemo(input: DemoSummaryInput): DemoSummary {
     successRate: outcomes.length === 0 ? 0 : succeeded.length / outcomes.length,
     durationMs: input.durationMs,
     leadsPerHour: input.durationMs > 0 ? Math.round((outcomes.length * 3_600_000) / input.durationMs) : 0,
-    latencyMs: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), p99: percentile(latencies, 0.99) },
+    latencyMs: { p50, p95, p99 },
     spentUsd: cents(spentUsd),
     budgetUsd: input.budgetUsd,
     averagePerLeadUsd: outcomes.length === 0 ? 0 : cents(spentUsd / outcomes.length),
@@ -84,6 +78,7 @@ export function summarizeDemo(input: DemoSummaryInput): DemoSummary {
     sources,
     savings,
     incidents: [...input.incidents],
-    restarts: input.restarts,
+    // The driver reports every restart it waited for as an incident.
+    restarts: input.incidents.filter((incident) => incident.kind === 'agent_restarted').length,
   };
 }

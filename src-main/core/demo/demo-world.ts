@@ -72,7 +72,7 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
   let meter: (beforeRequest?: number) => void = () => undefined;
 
   const reply = (request: SimulatedRequest): SimulatedReply | undefined => {
-    const lead = leadOf(request.body, byIndex);
+    const lead = leadOf(request.body);
     if (!lead) return undefined;
     if (request.model.startsWith('gpt-4o-mini')) {
       const score = leadScore(lead);
@@ -138,10 +138,9 @@ export async function startDemoWorld(leads: readonly DemoLead[], options: { seed
     },
   };
 
-  function leadOf(body: Readonly<Record<string, unknown>>, index: Map<number, DemoLead>): DemoLead | undefined {
-    const text = JSON.stringify(body.messages ?? []);
-    const match = LEAD_ID.exec(text);
-    return match ? index.get(Number(match[1])) : undefined;
+  function leadOf(body: Readonly<Record<string, unknown>>): DemoLead | undefined {
+    const match = LEAD_ID.exec(JSON.stringify(body.messages ?? []));
+    return match ? byIndex.get(Number(match[1])) : undefined;
   }
 }
 

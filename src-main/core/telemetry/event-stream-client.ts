@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { SseParser } from './sse-parser';
 import type { SseFrame } from './sse-parser';
+import { parseErrorEnvelope } from '../../runtime/http/errors';
 import { errorMessage } from '../contracts';
 
 /** The header the runtime accepts the control plane's token in (runtime auth/request-credentials.ts). */
@@ -112,11 +113,7 @@ async function readSmall(res: IncomingMessage): Promise<string> {
 
 /** The runtime's error envelope `{error, code, detail}` as one line, else the raw text. */
 export function errorDetail(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown; detail?: unknown };
-    if (typeof parsed.detail === 'string') return typeof parsed.error === 'string' ? `${parsed.error}: ${parsed.detail}` : parsed.detail;
-  } catch {
-    // Not the envelope.
-  }
+  const envelope = parseErrorEnvelope(body);
+  if (envelope?.detail !== undefined) return envelope.error !== undefined ? `${envelope.error}: ${envelope.detail}` : envelope.detail;
   return body.trim().slice(0, 200);
 }

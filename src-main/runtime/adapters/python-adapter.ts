@@ -21,6 +21,8 @@ import type { RestartPolicyOptions } from './restart-policy';
 import { abortedRunError } from './run-errors';
 import { askToolPolicy, emitToolTelemetry } from './tool-events';
 import { sharedProgressChannel } from '../telemetry/progress';
+import { deferred } from '../../../src-shared/util/deferred';
+import type { Deferred } from '../../../src-shared/util/deferred';
 
 export interface PythonAdapterOptions {
   /** `agent.entrypoint` of the frozen DockSpec (`pkg.module:symbol`). */
@@ -54,12 +56,6 @@ interface PythonRun {
   channel: EventChannel<AgentStreamEvent>;
   process: PythonProcess | undefined;
   unlink: () => void;
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
 }
 
 /** The adapter program shipped beside this module (out/runtime/python/ in the bundle). */
@@ -295,17 +291,6 @@ export class PythonAgentAdapter implements AgentAdapter {
         this.options.logger.debug('python adapter: ignored a message of unknown type', { type: message.type });
     }
   }
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {}); // Waiters attach their own handlers; an unwatched rejection is not a crash.
-  return { promise, resolve, reject };
 }
 
 /** The `schemas` of a ready message, when both are JSON objects. */

@@ -55,6 +55,19 @@ export function errorEnvelope(error: RuntimeHttpError): Record<string, unknown> 
   return { error: error.errorName, code: error.status, detail: error.detail, ...error.extra?.fields };
 }
 
+/** What a client reads back from a body that may be an envelope: its fields that have the right type, or undefined when the body is not JSON. */
+export function parseErrorEnvelope(body: string): { error?: string; code?: number; detail?: string } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') return undefined;
+  const { error, code, detail } = parsed as Record<string, unknown>;
+  return { ...(typeof error === 'string' ? { error } : {}), ...(typeof code === 'number' && Number.isFinite(code) ? { code } : {}), ...(typeof detail === 'string' ? { detail } : {}) };
+}
+
 /** Writes a JSON response (never cached: agent answers are per request). */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {

@@ -5,6 +5,8 @@
  * proxy's own processing time per call (what it reports as `overheadMs` on `llm_call`) is
  * reported beside it; the difference is the extra HTTP hop on loopback.
  */
+import type { Percentiles } from '../../../src-shared/util/percentiles';
+import { percentiles } from '../../../src-shared/util/percentiles';
 import type { TelemetryEventType } from '../contracts';
 import { Budget } from './budget';
 import { fileBudgetStore } from './budget-store';
@@ -12,13 +14,6 @@ import { LlmProxy } from './llm-proxy';
 import type { LlmProvider } from './llm-types';
 import { serveProxy } from './serve-proxy';
 import { startSimulatedProvider } from './simulated-provider';
-
-export interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-}
 
 export interface OverheadReport {
   provider: LlmProvider;
@@ -33,14 +28,6 @@ export interface OverheadReport {
   addedMs: Percentiles;
   /** The proxy's own processing per call (parse, price, reserve, guard, meter), in ms. */
   internalMs: Percentiles;
-}
-
-/** Percentiles of a sample (nearest rank). */
-export function percentiles(samples: readonly number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (fraction: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0;
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
-  return { p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), mean };
 }
 
 /** Runs the comparison; starts and stops its own simulator and proxy on 127.0.0.1. */

@@ -9,7 +9,6 @@ import { callConsole, describeError } from '../console/requests';
 
 export interface DemoRunState {
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
-  pace: DemoPace;
   /** The latest setup step, until the first lead. */
   step: string | null;
   runId: string | null;
@@ -19,8 +18,6 @@ export interface DemoRunState {
   incidents: DemoIncident[];
   summary: DemoSummary | null;
   error: string | null;
-  /** Whether the run stops after each scripted incident until the presenter continues. */
-  pauseAtIncidents: boolean;
   /** Where the run is waiting for the presenter, while it is. */
   paused: { afterLead: number; reason: 'incident' | 'presenter' } | null;
   /** A pause asked for, not reached yet (the lead in flight finishes first). */
@@ -36,19 +33,18 @@ let controller: AbortController | undefined;
 
 type Actions = 'start' | 'pause' | 'resume' | 'cancel' | 'dismiss';
 
-const idle: Omit<DemoRunState, 'pace' | 'pauseAtIncidents' | Actions> = { status: 'idle', step: null, runId: null, agent: null, total: 0, lastLead: null, incidents: [], summary: null, error: null, paused: null, pauseRequested: false };
+const idle: Omit<DemoRunState, Actions> = { status: 'idle', step: null, runId: null, agent: null, total: 0, lastLead: null, incidents: [], summary: null, error: null, paused: null, pauseRequested: false };
 
 export const useDemo = create<DemoRunState>((set, get) => ({
   ...idle,
-  pace: 'presentation',
-  pauseAtIncidents: false,
   start(pace, options = {}) {
     if (get().status === 'running') return;
     controller = new AbortController();
     const signal = controller.signal;
     const pauseAtIncidents = options.pauseAtIncidents ?? false;
-    set({ ...idle, incidents: [], status: 'running', pace, pauseAtIncidents, step: 'Starting the demo…' });
+    set({ ...idle, incidents: [], status: 'running', step: 'Starting the demo…' });
     callConsole('demo:run', { pace, pauseAtIncidents }, { signal, onProgress: (event) => set((state) => applyDemoEvent(state, event)) })
+      // The answer is the summary too: it does not depend on the last progress event arriving first.
       .then((summary) => set({ status: 'done', summary, paused: null, pauseRequested: false }))
       .catch((error: unknown) => set({ status: signal.aborted ? 'cancelled' : 'failed', error: describeError(error).message, paused: null, pauseRequested: false }));
   },

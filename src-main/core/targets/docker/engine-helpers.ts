@@ -2,7 +2,6 @@
  * Small helpers around the engine API: error classification and mapping to CoreError, loopback
  * port allocation, and idempotent networks.
  */
-import { createServer } from 'node:net';
 import type Dockerode from 'dockerode';
 import { CoreError } from '../../contracts';
 import type { CoreErrorCode } from '../../contracts';
@@ -55,18 +54,6 @@ export async function tolerate(call: Promise<unknown>, statuses: readonly number
 /** True when a start failed because the chosen host port is taken by someone else. */
 export function isPortConflict(error: unknown): boolean {
   return /port is already allocated|address already in use/i.test(engineMessage(error));
-}
-
-/** A TCP port free on 127.0.0.1 right now (the engine binds it at container start). */
-export function allocateLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Creates a bridge network (internal: no route out) unless one with that exact name exists. */

@@ -7,7 +7,8 @@ import type { ProgressEvent } from '../../contracts';
 import { agentContainerName, agentContainerOptions, deploymentNetworkName, gatewayContainerOptions } from './container-spec';
 import type { RestartSettings } from './container-spec';
 import type { StoredDeployment } from './deployment-state';
-import { allocateLoopbackPort, isPortConflict, tolerate } from './engine-helpers';
+import { allocateLoopbackPort } from '../../loopback-server';
+import { isPortConflict, tolerate } from './engine-helpers';
 import { deploymentFilter, LABELS } from './labels';
 import type { Isolation } from './trust-isolation';
 

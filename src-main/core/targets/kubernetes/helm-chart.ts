@@ -8,6 +8,7 @@
  * hole becomes template text: a scalar expression, or lines of template (an `if`, a `toYaml`).
  */
 import { stringify } from 'yaml';
+import { TRUST_LEVELS } from '../../contracts';
 import type { TrustLevel } from '../../contracts';
 import type { AgentExport } from './export';
 import { secretInstructions } from './export';
@@ -17,7 +18,6 @@ import type { KubeObject } from './manifests';
 /** Labels Helm charts conventionally add (`helm create`): the only difference from the plain manifests. */
 export const HELM_LABELS = ['helm.sh/chart', 'app.kubernetes.io/instance', LABELS.managedBy] as const;
 
-const TRUST_LEVELS: readonly TrustLevel[] = ['TRUSTED', 'STANDARD', 'UNTRUSTED', 'CONFIDENTIAL'];
 const HOLE = /^(\s*)(.*?)__ADK_HOLE_(\d+)__$/;
 
 type Hole = { kind: 'value'; expression: string } | { kind: 'lines'; render: (indent: string, key: string) => string[] };

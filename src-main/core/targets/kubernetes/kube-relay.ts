@@ -15,19 +15,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../../contracts';
+import { closeServer, listenOnLoopback } from '../../loopback-server';
 import type { KubeContexts } from './kube-client';
 
-/** A pod's port (one replica) or a Service's port (the agent, load-balanced by the API server). */
-export interface RelayRoute {
+/** A pod's port: one replica. */
+interface Route {
   context: string;
   namespace: string;
-  kind: 'pods' | 'services';
+  kind: 'pods';
   name: string;
   port: number | string;
 }
-type Route = RelayRoute;
 
 function routeKey(route: Route): string {
   return JSON.stringify([route.context, route.namespace, route.kind, route.name, route.port]);
@@ -47,7 +46,7 @@ export class KubeApiRelay {
   constructor(private readonly contexts: KubeContexts) {}
 
   /**
-   * `http://127.0.0.1:<port>/<token>/<route>` for a pod's or service's port, registered for `owner`
+   * `http://127.0.0.1:<port>/<token>/<route>` for a pod's port, registered for `owner`
    * (a deployment id); the relay starts on first use.
    */
   async endpoint(route: Route, owner: string): Promise<string> {
@@ -79,20 +78,14 @@ export class KubeApiRelay {
     this.server = undefined;
     this.listening = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private listen(): Promise<number> {
-    this.listening ??= new Promise<number>((resolve, reject) => {
-      const server = http.createServer((request, response) => void this.forward(request, response));
-      server.on('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-      this.server = server;
-    });
+    if (!this.listening) {
+      this.server = http.createServer((request, response) => void this.forward(request, response));
+      this.listening = listenOnLoopback(this.server);
+    }
     return this.listening;
   }
 

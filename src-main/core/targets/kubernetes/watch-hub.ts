@@ -14,6 +14,8 @@ import type { KubernetesListObject, KubernetesObject, Watch } from '@kubernetes/
 import { errorMessage } from '../../contracts';
 import type { KubeClients, KubeContexts } from './kube-client';
 import { kubeFailure } from './kube-api';
+import { deferred } from '../../../../src-shared/util/deferred';
+import type { Deferred } from '../../../../src-shared/util/deferred';
 
 export type WatchedResource = 'deployments' | 'pods' | 'events' | 'replicasets';
 
@@ -55,7 +57,7 @@ interface SharedWatch {
   listeners: Set<WatchListener<KubernetesObject>>;
   state: WatchState;
   /** Settles with the current connection attempt's first list (replaced at each retry). */
-  synced: Deferred;
+  synced: Deferred<void>;
   retryTimer: NodeJS.Timeout | undefined;
   failures: number;
   closed: boolean;
@@ -201,24 +203,6 @@ export class WatchHub {
     void watch.informer?.stop();
     this.watches.delete(watch.key);
   }
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((onResolve, onReject) => {
-    resolve = onResolve;
-    reject = onReject;
-  });
-  // Nobody may be waiting when an attempt fails; that is not an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
 
 function watchId(key: WatchKey): string {
